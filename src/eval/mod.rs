@@ -1,0 +1,764 @@
+//! The evaluator: walks the tree against the variables of one render and writes the output.
+//!
+//! Velocity 1.7 semantics throughout: one global variable space (`#set` is never block
+//! scoped), null references rendered as their source text, `#set` of null keeping the old
+//! value, fail-fast iteration, `#break`/`#stop` unwinding to their scope. Control flow that
+//! leaves a node early travels as [`Flow`] in the `Err` side.
+
+mod runtime;
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+pub use runtime::AppendedError;
+pub(crate) use runtime::Runtime;
+
+use crate::ast::{
+    self, BinOp, Block, Expr, Foreach, Interpolated, MacroCall, Node, Part, Reference, Set,
+    VarId,
+};
+use crate::engine::Profile;
+use crate::error::{Error, ErrorKind, Limit};
+use crate::limits::Limits;
+use crate::parser::builtin;
+use crate::span::Span;
+use crate::util;
+use crate::value::{methods, ops, List, LoopInfo, Map, Object, Value};
+
+/// Why evaluation of a node stopped early.
+pub(crate) enum Flow {
+    /// A render error.
+    Error(Error),
+    /// `#stop`: end the render, keep the output.
+    Stop,
+    /// `#break`: leave the innermost scope (`None`) or the given loop.
+    Break(Option<Rc<LoopInfo>>),
+    /// AppSync `#return`: end the template with a value.
+    Return(Value),
+}
+
+type Eval<T> = Result<T, Flow>;
+
+/// A running macro call: its parameters are bound to the caller's argument expressions,
+/// re-evaluated at each use (Velocity's call by name).
+struct Frame {
+    params: Vec<VarId>,
+    args: Arc<[Expr]>,
+    /// Parameters assigned with `#set` inside the macro: no longer bound to their argument.
+    unbound: Vec<bool>,
+    /// The body of a block call `#@m() ... #end`, for `$bodyContent`.
+    body: Option<Block>,
+}
+
+/// How a render ended.
+pub(crate) struct Finished {
+    pub output: String,
+    pub returned: Option<Value>,
+    pub runtime: Runtime,
+    pub vars: Vec<Value>,
+}
+
+/// One render of one template.
+pub(crate) struct Evaluator<'t> {
+    template: &'t ast::Template,
+    source: &'t str,
+    name: &'t str,
+    limits: &'t Limits,
+    profile: Profile,
+    /// Variable values by [`VarId`]; `Null` is also "not set".
+    vars: Vec<Value>,
+    /// Names, when `#evaluate` has added some beyond the template's.
+    extra_names: Option<ast::Names>,
+    frames: Vec<Frame>,
+    out: String,
+    rt: Runtime,
+    recursion: usize,
+    total_iterations: usize,
+}
+
+impl<'t> Evaluator<'t> {
+    pub(crate) fn new(
+        template: &'t ast::Template,
+        source: &'t str,
+        name: &'t str,
+        limits: &'t Limits,
+        profile: Profile,
+        vars: Vec<Value>,
+        rt: Runtime,
+    ) -> Self {
+        // Pre-size the output from the template text (most templates emit about as much).
+        let capacity = (source.len() * 2).next_power_of_two().min(1 << 16);
+        Evaluator {
+            template,
+            source,
+            name,
+            limits,
+            profile,
+            vars,
+            extra_names: None,
+            frames: Vec::new(),
+            out: String::with_capacity(capacity),
+            rt,
+            recursion: 0,
+            total_iterations: 0,
+        }
+    }
+
+    /// Renders the whole template.
+    pub(crate) fn run(mut self) -> Result<Finished, Error> {
+        let body = self.template.body.clone();
+        let returned = match self.render_block(&body) {
+            Ok(()) | Err(Flow::Stop) | Err(Flow::Break(_)) => None,
+            Err(Flow::Return(v)) => Some(v),
+            Err(Flow::Error(e)) => return Err(e.with_name(self.name)),
+        };
+        Ok(Finished {
+            output: self.out,
+            returned,
+            runtime: self.rt,
+            vars: self.vars,
+        })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Errors and limits
+
+    fn error(&self, kind: ErrorKind, span: Span) -> Flow {
+        Flow::Error(Error::at(kind, self.source, span))
+    }
+
+    fn limit(&self, limit: Limit, max: usize, span: Span) -> Flow {
+        self.error(
+            ErrorKind::LimitExceeded {
+                limit,
+                max: max as u64,
+            },
+            span,
+        )
+    }
+
+    fn write(&mut self, s: &str, span: Span) -> Eval<()> {
+        self.out.push_str(s);
+        self.check_output(span)
+    }
+
+    fn check_output(&self, span: Span) -> Eval<()> {
+        if self.out.len() > self.limits.max_output_bytes {
+            return Err(self.limit(Limit::OutputSize, self.limits.max_output_bytes, span));
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Variables
+
+    fn var(&self, id: VarId) -> &Value {
+        self.vars.get(id.0 as usize).unwrap_or(&Value::Null)
+    }
+
+    fn lookup(&mut self, id: VarId) -> Eval<Value> {
+        if let Some(frame) = self.frames.last() {
+            if let Some(i) = frame.params.iter().position(|p| *p == id) {
+                if !frame.unbound[i] {
+                    if let Some(arg) = frame.args.get(i) {
+                        let arg = arg.clone();
+                        return self.in_caller(|ev| ev.eval(&arg));
+                    }
+                }
+            }
+            if id == builtin::BODY_CONTENT {
+                if let Some(body) = &frame.body {
+                    return Ok(Value::Object(Object::Block(body.clone())));
+                }
+            }
+        }
+        Ok(self.var(id).clone())
+    }
+
+    /// Runs `f` as the caller of the current macro (its frame hidden).
+    fn in_caller<T>(&mut self, f: impl FnOnce(&mut Self) -> Eval<T>) -> Eval<T> {
+        let frame = self.frames.pop();
+        let r = f(self);
+        if let Some(frame) = frame {
+            self.frames.push(frame);
+        }
+        r
+    }
+
+    fn assign(&mut self, id: VarId, value: Value) {
+        if let Some(frame) = self.frames.last_mut() {
+            if let Some(i) = frame.params.iter().position(|p| *p == id) {
+                frame.unbound[i] = true;
+            }
+        }
+        let i = id.0 as usize;
+        if i >= self.vars.len() {
+            self.vars.resize(i + 1, Value::Null);
+        }
+        self.vars[i] = value;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Statements
+
+    pub(crate) fn render_block(&mut self, block: &[Node]) -> Eval<()> {
+        for node in block {
+            self.render_node(node)?;
+        }
+        Ok(())
+    }
+
+    fn render_node(&mut self, node: &Node) -> Eval<()> {
+        match node {
+            Node::Text(t) => {
+                self.out.push_str(t);
+                self.check_output(Span::default())
+            }
+            Node::Ref(r) => self.render_ref(r),
+            Node::Set(s) => self.set(s),
+            Node::If(i) => {
+                for (cond, body) in i.branches.iter() {
+                    if self.truthy(cond)? {
+                        return self.render_block(body);
+                    }
+                }
+                match &i.otherwise {
+                    Some(body) => self.render_block(body),
+                    None => Ok(()),
+                }
+            }
+            Node::Foreach(f) => self.foreach(f),
+            Node::Break(b) => {
+                let target = match &b.scope {
+                    Some(e) => match self.eval(e)? {
+                        Value::Object(Object::Loop(l)) => Some(l),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                Err(Flow::Break(target))
+            }
+            Node::Stop => Err(Flow::Stop),
+            Node::Return(r) => {
+                let v = match &r.value {
+                    Some(e) => self.eval(e)?,
+                    None => Value::Null,
+                };
+                Err(Flow::Return(v))
+            }
+            Node::Define(d) => {
+                self.assign(d.var, Value::Object(Object::Block(d.body.clone())));
+                Ok(())
+            }
+            Node::MacroCall(c) => self.call_macro(c),
+            Node::Evaluate(e) => self.evaluate(&e.arg, e.span),
+            Node::Include(i) => {
+                let what = match &i.arg {
+                    Some(a) => self.eval(a)?.to_java_string(),
+                    None => String::new(),
+                };
+                Err(self.error(
+                    ErrorKind::Directive {
+                        message: format!(
+                            "#{}: unable to find resource '{what}' (templates have no resources)",
+                            i.directive
+                        ),
+                    },
+                    i.span,
+                ))
+            }
+            Node::Invalid(i) => Err(self.error(
+                ErrorKind::Directive {
+                    message: format!("#{} needs arguments in parentheses", i.directive),
+                },
+                i.span,
+            )),
+        }
+    }
+
+    fn render_ref(&mut self, r: &Reference) -> Eval<()> {
+        let value = self.eval_ref(r)?;
+        if r.escapes > 0 {
+            if value.is_null() {
+                for _ in 0..r.escapes {
+                    self.out.push('\\');
+                }
+                return self.write(&r.literal, r.span);
+            }
+            for _ in 0..r.escapes / 2 {
+                self.out.push('\\');
+            }
+            if r.escapes % 2 == 1 {
+                return self.write(&r.literal, r.span);
+            }
+        }
+        match value {
+            Value::Null => {
+                if r.quiet {
+                    return Ok(());
+                }
+                let literal = self.null_literal(r);
+                self.write(&literal, r.span)
+            }
+            Value::Object(Object::Block(block)) => self.render_scoped(&block, r.span),
+            Value::Str(s) => self.write(&s, r.span),
+            other => {
+                other.write_java(&mut self.out);
+                self.check_output(r.span)
+            }
+        }
+    }
+
+    /// What a null reference renders as: its own text, except a bare macro parameter, which
+    /// shows the caller's argument text (`#m($undef)` renders `$undef`).
+    fn null_literal(&self, r: &Reference) -> String {
+        if r.parts.is_empty() {
+            if let Some(frame) = self.frames.last() {
+                if let Some(i) = frame.params.iter().position(|p| *p == r.root) {
+                    if let (false, Some(Expr::Ref(arg))) = (frame.unbound[i], frame.args.get(i)) {
+                        return arg.literal.to_string();
+                    }
+                }
+            }
+        }
+        r.literal.to_string()
+    }
+
+    /// Renders a `#define` block or `$bodyContent` in a scope of its own.
+    fn render_scoped(&mut self, block: &Block, span: Span) -> Eval<()> {
+        self.enter(span)?;
+        let r = self.render_block(block);
+        self.recursion -= 1;
+        match r {
+            Err(Flow::Break(None)) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn enter(&mut self, span: Span) -> Eval<()> {
+        if self.recursion >= self.limits.max_recursion_depth {
+            return Err(self.limit(Limit::RecursionDepth, self.limits.max_recursion_depth, span));
+        }
+        self.recursion += 1;
+        Ok(())
+    }
+
+    fn set(&mut self, s: &Set) -> Eval<()> {
+        let value = self.eval(&s.value)?;
+        // directive.set.null.allowed=false: a null right side leaves the target alone.
+        if value.is_null() {
+            return Ok(());
+        }
+        let target = &s.target;
+        let Some((last, path)) = target.parts.split_last() else {
+            self.assign(target.root, value);
+            return Ok(());
+        };
+        let mut obj = self.lookup(target.root)?;
+        for part in path {
+            if obj.is_null() {
+                return Ok(());
+            }
+            obj = self.apply(&obj, part)?;
+        }
+        match (last, &obj) {
+            (Part::Property(name), Value::Map(m)) => {
+                m.insert(Value::Str(name.clone()), value);
+            }
+            (Part::Index(e), _) => {
+                let key = self.eval(e)?;
+                match &obj {
+                    Value::Map(m) => {
+                        m.insert(key, value);
+                    }
+                    Value::List(l) => {
+                        let len = l.len() as i64;
+                        match key {
+                            Value::Int(i) if (i as i64) >= 0 && (i as i64) < len => {
+                                l.borrow_mut(false)[i as usize] = value;
+                            }
+                            Value::Int(i) => {
+                                return Err(self.error(
+                                    ErrorKind::MethodFailed {
+                                        method: "set".into(),
+                                        class: "ArrayList",
+                                        reason: format!(
+                                            "java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}"
+                                        ),
+                                    },
+                                    s.span,
+                                ));
+                            }
+                            _ => {}
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // No setter exists on other objects: Velocity logs and goes on.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn foreach(&mut self, f: &Foreach) -> Eval<()> {
+        enum Source {
+            List(List),
+            Map(Map),
+        }
+        let source = match self.eval(&f.iterable)? {
+            Value::List(l) => Source::List(l),
+            Value::Map(m) => Source::Map(m),
+            // null, strings, numbers...: no iterations (Velocity logs and goes on).
+            _ => return Ok(()),
+        };
+        let len = |s: &Source| match s {
+            Source::List(l) => l.len(),
+            Source::Map(m) => m.len(),
+        };
+        let mods = |s: &Source| match s {
+            Source::List(l) => l.mods(),
+            Source::Map(m) => m.mods(),
+        };
+        let saved = [
+            self.var(f.var).clone(),
+            self.var(builtin::FOREACH).clone(),
+            self.var(builtin::VELOCITY_COUNT).clone(),
+            self.var(builtin::VELOCITY_HAS_NEXT).clone(),
+        ];
+        let parent = match &saved[1] {
+            Value::Object(Object::Loop(l)) => Some(l.clone()),
+            _ => None,
+        };
+        let info = Rc::new(LoopInfo {
+            index: std::cell::Cell::new(0),
+            has_next: std::cell::Cell::new(false),
+            depth: parent.as_ref().map_or(1, |p| p.depth + 1),
+            parent,
+        });
+        let expected = mods(&source);
+        let mut cursor = 0usize;
+        let result = loop {
+            // Java's iterator: hasNext() is `cursor != size`; next() fails on modification.
+            if cursor == len(&source) {
+                break Ok(());
+            }
+            if mods(&source) != expected {
+                break Err(self.error(ErrorKind::ConcurrentModification, f.span));
+            }
+            let item = match &source {
+                Source::List(l) => l.get(cursor),
+                Source::Map(m) => m.borrow().get_index(cursor).map(|(_, v)| v.clone()),
+            };
+            let Some(item) = item else {
+                break Err(self.error(ErrorKind::ConcurrentModification, f.span));
+            };
+            cursor += 1;
+            if cursor > self.limits.max_loop_iterations {
+                break Err(self.limit(Limit::LoopIterations, self.limits.max_loop_iterations, f.span));
+            }
+            self.total_iterations += 1;
+            if self.total_iterations > self.limits.max_total_iterations {
+                break Err(self.limit(
+                    Limit::TotalIterations,
+                    self.limits.max_total_iterations,
+                    f.span,
+                ));
+            }
+            let has_next = cursor != len(&source);
+            info.index.set(cursor - 1);
+            info.has_next.set(has_next);
+            self.assign(f.var, item);
+            self.assign(builtin::VELOCITY_COUNT, Value::Int(cursor as i32));
+            self.assign(builtin::VELOCITY_HAS_NEXT, Value::Bool(has_next));
+            self.assign(builtin::FOREACH, Value::Object(Object::Loop(info.clone())));
+            match self.render_block(&f.body) {
+                Ok(()) => {}
+                Err(Flow::Break(None)) => break Ok(()),
+                Err(Flow::Break(Some(l))) if Rc::ptr_eq(&l, &info) => break Ok(()),
+                Err(other) => break Err(other),
+            }
+        };
+        let [var, foreach, count, has_next] = saved;
+        self.assign(f.var, var);
+        self.assign(builtin::FOREACH, foreach);
+        self.assign(builtin::VELOCITY_COUNT, count);
+        self.assign(builtin::VELOCITY_HAS_NEXT, has_next);
+        result
+    }
+
+    fn call_macro(&mut self, c: &MacroCall) -> Eval<()> {
+        let Some(def) = self.template.macros.get(c.index) else {
+            return Ok(());
+        };
+        self.enter(c.span)?;
+        let params = def.params.to_vec();
+        let n = params.len();
+        self.frames.push(Frame {
+            params,
+            args: c.args.clone(),
+            unbound: vec![false; n],
+            body: c.body.clone(),
+        });
+        let body = def.body.clone();
+        let r = self.render_block(&body);
+        self.frames.pop();
+        self.recursion -= 1;
+        match r {
+            Err(Flow::Break(None)) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// `#evaluate(text)`: parses and renders a string in the current variables.
+    fn evaluate(&mut self, arg: &Expr, span: Span) -> Eval<()> {
+        let text = match self.eval(arg)? {
+            Value::Null => return Ok(()),
+            v => v.to_java_string(),
+        };
+        self.enter(span)?;
+        let mut names = self
+            .extra_names
+            .take()
+            .unwrap_or_else(|| self.template.names.clone());
+        let macro_names: Vec<Arc<str>> =
+            self.template.macros.iter().map(|m| m.name.clone()).collect();
+        let parsed = crate::parser::parse_fragment(
+            &text,
+            self.profile,
+            self.limits.max_nesting_depth,
+            &mut names,
+            &macro_names,
+        );
+        if names.len() > self.vars.len() {
+            self.vars.resize(names.len(), Value::Null);
+        }
+        self.extra_names = Some(names);
+        let r = match parsed {
+            Ok(block) => self.render_block(&block),
+            Err(e) => Err(self.error(
+                ErrorKind::Directive {
+                    message: format!("#evaluate: {}", e.kind()),
+                },
+                span,
+            )),
+        };
+        self.recursion -= 1;
+        match r {
+            Err(Flow::Break(None)) => Ok(()),
+            other => other,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Expressions
+
+    /// Velocity's truth of a condition: references by value (null and `false` are false),
+    /// operators by their result, and any other literal is false.
+    fn truthy(&mut self, e: &Expr) -> Eval<bool> {
+        Ok(match e {
+            Expr::Ref(r) => self.eval_ref(r)?.is_truthy(),
+            Expr::Bool(b) => *b,
+            Expr::Not(x) => !self.truthy(x)?,
+            Expr::Binary(b) => match b.op {
+                BinOp::And => self.truthy(&b.left)? && self.truthy(&b.right)?,
+                BinOp::Or => self.truthy(&b.left)? || self.truthy(&b.right)?,
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                    matches!(self.eval(e)?, Value::Bool(true))
+                }
+                // Arithmetic nodes have no truth value in 1.7.
+                _ => {
+                    self.eval(e)?;
+                    false
+                }
+            },
+            _ => {
+                self.eval(e)?;
+                false
+            }
+        })
+    }
+
+    pub(crate) fn eval(&mut self, e: &Expr) -> Eval<Value> {
+        Ok(match e {
+            Expr::Str(s) => Value::Str(s.clone()),
+            Expr::Interpolated(i) => self.interpolate(i)?,
+            Expr::Int(i) => Value::Int(*i),
+            Expr::Long(i) => Value::Long(*i),
+            Expr::BigInt(b) => Value::BigInt(Rc::new((**b).clone())),
+            Expr::Double(d) => Value::Double(*d),
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Ref(r) => self.eval_ref(r)?,
+            Expr::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(self.eval(item)?);
+                }
+                Value::List(List::new(out))
+            }
+            Expr::Map(entries) => {
+                let map = Map::with_capacity(entries.len());
+                for (k, v) in entries.iter() {
+                    let k = self.eval(k)?;
+                    let v = self.eval(v)?;
+                    map.insert(k, v);
+                }
+                Value::Map(map)
+            }
+            Expr::Range(bounds) => self.range(&bounds.0, &bounds.1)?,
+            Expr::Not(x) => Value::Bool(!self.truthy(x)?),
+            Expr::Binary(b) => self.binary(b)?,
+        })
+    }
+
+    fn range(&mut self, from: &Expr, to: &Expr) -> Eval<Value> {
+        let a = self.eval(from)?;
+        let b = self.eval(to)?;
+        let as_int = |v: &Value| -> Option<i64> {
+            match v {
+                Value::Int(i) => Some(i64::from(*i)),
+                Value::Long(l) => Some(i64::from(*l as i32)),
+                Value::Double(d) => Some(i64::from(*d as i32)),
+                _ => None,
+            }
+        };
+        let (Some(a), Some(b)) = (as_int(&a), as_int(&b)) else {
+            return Ok(Value::Null);
+        };
+        let n = (a - b).unsigned_abs() as usize + 1;
+        if n > self.limits.max_collection_len {
+            return Err(self.limit(
+                Limit::CollectionSize,
+                self.limits.max_collection_len,
+                Span::default(),
+            ));
+        }
+        let items: Vec<Value> = if a <= b {
+            (a..=b).map(|i| Value::Int(i as i32)).collect()
+        } else {
+            (b..=a).rev().map(|i| Value::Int(i as i32)).collect()
+        };
+        Ok(Value::List(List::new(items)))
+    }
+
+    fn binary(&mut self, b: &ast::Binary) -> Eval<Value> {
+        match b.op {
+            BinOp::And => {
+                return Ok(Value::Bool(self.truthy(&b.left)? && self.truthy(&b.right)?));
+            }
+            BinOp::Or => {
+                return Ok(Value::Bool(self.truthy(&b.left)? || self.truthy(&b.right)?));
+            }
+            _ => {}
+        }
+        let l = self.eval(&b.left)?;
+        let r = self.eval(&b.right)?;
+        Ok(match b.op {
+            BinOp::Eq => Value::Bool(ops::loose_equals(&l, &r)),
+            BinOp::Ne => Value::Bool(!ops::loose_equals(&l, &r)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let Some(ord) = ops::compare_numbers(&l, &r) else {
+                    return Ok(Value::Bool(false));
+                };
+                Value::Bool(match b.op {
+                    BinOp::Lt => ord.is_lt(),
+                    BinOp::Le => ord.is_le(),
+                    BinOp::Gt => ord.is_gt(),
+                    _ => ord.is_ge(),
+                })
+            }
+            BinOp::Add if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) => {
+                // String concatenation; a null side contributes its source text.
+                let mut s = String::new();
+                self.concat_part(&l, &b.left, &mut s);
+                self.concat_part(&r, &b.right, &mut s);
+                if s.len() > self.limits.max_string_bytes {
+                    return Err(self.limit(Limit::StringSize, self.limits.max_string_bytes, b.span));
+                }
+                Value::Str(Arc::from(s))
+            }
+            op => ops::arithmetic(op, &l, &r).unwrap_or(Value::Null),
+        })
+    }
+
+    fn concat_part(&self, v: &Value, e: &Expr, out: &mut String) {
+        match (v, e) {
+            (Value::Null, Expr::Ref(r)) => out.push_str(&self.null_literal(r)),
+            (Value::Null, _) => out.push_str("null"),
+            (v, _) => v.write_java(out),
+        }
+    }
+
+    fn interpolate(&mut self, i: &Interpolated) -> Eval<Value> {
+        let saved = std::mem::take(&mut self.out);
+        let r = self.render_block(&i.body);
+        let mut s = std::mem::replace(&mut self.out, saved);
+        r?;
+        if i.strip_last {
+            s.pop();
+        }
+        Ok(Value::Str(Arc::from(s)))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // References
+
+    pub(crate) fn eval_ref(&mut self, r: &Reference) -> Eval<Value> {
+        let mut v = self.lookup(r.root)?;
+        for part in r.parts.iter() {
+            if v.is_null() {
+                return Ok(Value::Null);
+            }
+            v = self.apply(&v, part)?;
+        }
+        Ok(v)
+    }
+
+    fn apply(&mut self, target: &Value, part: &Part) -> Eval<Value> {
+        match part {
+            Part::Property(name) => Ok(match target {
+                Value::Object(Object::Util(ns)) => match ns.child(name) {
+                    Some(child) => Value::Object(Object::Util(child)),
+                    None => Value::Null,
+                },
+                _ => methods::property(target, name),
+            }),
+            Part::Method(m) => {
+                let mut args = Vec::with_capacity(m.args.len());
+                for a in m.args.iter() {
+                    args.push(self.eval(a)?);
+                }
+                match target {
+                    Value::Object(Object::Util(ns)) => {
+                        util::call(&mut self.rt, *ns, &m.name, &args).map_err(|f| match f {
+                            util::Failure::Error(kind) => self.error(kind, m.span),
+                        })
+                    }
+                    _ => methods::call(target, &m.name, &args).map_err(|reason| {
+                        self.error(
+                            ErrorKind::MethodFailed {
+                                method: m.name.to_string(),
+                                class: target.java_class(),
+                                reason,
+                            },
+                            m.span,
+                        )
+                    }),
+                }
+            }
+            Part::Index(e) => {
+                let idx = self.eval(e)?;
+                methods::index(target, &idx).map_err(|reason| {
+                    self.error(
+                        ErrorKind::MethodFailed {
+                            method: "get".into(),
+                            class: target.java_class(),
+                            reason,
+                        },
+                        Span::default(),
+                    )
+                })
+            }
+        }
+    }
+}

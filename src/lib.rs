@@ -1,0 +1,63 @@
+//! Run AWS AppSync resolver mapping templates (VTL) offline, byte-exact with AppSync.
+//!
+//! AppSync resolvers are written in the Velocity Template Language, on Apache Velocity 1.7.
+//! This crate compiles a template once and renders it against an AppSync context
+//! (`$ctx.args`, `$ctx.identity`, `$ctx.stash`, ...) with AppSync's `$util` library, giving
+//! exactly the text AppSync would produce.
+//!
+//! ```
+//! use appsync_vtl::{Context, Engine};
+//! use serde_json::json;
+//!
+//! let engine = Engine::new(); // the AppSync profile
+//! let template = engine.compile("createDog.req.vtl", r#"
+//! #set($input = $ctx.args.input)
+//! $util.qr($input.put("userId", $ctx.identity.sub))
+//! {
+//!   "operation": "PutItem",
+//!   "attributeValues": $util.dynamodb.toMapValuesJson($input)
+//! }"#).unwrap();
+//!
+//! let ctx = Context::appsync(json!({
+//!     "arguments": {"input": {"name": "Frankie"}},
+//!     "identity": {"sub": "auth0|5f7c8ec7"}
+//! })).unwrap();
+//! let rendered = template.render(&ctx).unwrap();
+//! assert!(rendered.output.contains(
+//!     r#""attributeValues": {"name":{"S":"Frankie"},"userId":{"S":"auth0|5f7c8ec7"}}"#));
+//! assert_eq!(rendered.to_json().unwrap()["operation"], "PutItem");
+//! ```
+//!
+//! The pieces, in the order data flows through them: [`Engine`] (settings) compiles text
+//! into a [`Template`] (parsed once, shareable across threads); [`Template::render`] takes a
+//! [`Context`] and returns a [`Rendered`] outcome or an [`Error`] with line, column and the
+//! offending source line.
+//!
+//! A panic on any input is a bug.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod ast;
+mod context;
+mod engine;
+mod error;
+mod eval;
+mod java;
+mod json;
+mod limits;
+mod parser;
+mod rendered;
+mod span;
+mod template;
+mod util;
+mod value;
+
+pub use context::Context;
+pub use engine::{Clock, Engine, IdSource, Profile};
+pub use error::{Error, ErrorKind, Limit, Result};
+pub use eval::AppendedError;
+pub use limits::Limits;
+pub use rendered::Rendered;
+pub use span::Location;
+pub use template::Template;

@@ -1,0 +1,115 @@
+//! Template text → [`ast::Template`]. The only module that knows about pest.
+//!
+//! Parsing runs in three steps: a cheap pre-pass that rejects nesting deep enough to
+//! overflow pest's recursion ([`depth`]), the pest grammar (`grammar/vtl.pest`), and the
+//! lowering of pest pairs into the owned tree ([`lower`]), which also words every syntax
+//! error for a template author ([`diagnostics`]).
+
+mod depth;
+mod diagnostics;
+mod lower;
+
+use pest::Parser as _;
+
+use crate::ast;
+use crate::error::{ErrorKind, Limit, Result};
+use crate::Profile;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/vtl.pest"]
+pub(crate) struct VtlParser;
+
+/// What the parser needs to know besides the text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ParseOptions {
+    /// Which directives exist (`#macro`, `#evaluate`, `#return`...).
+    pub profile: Profile,
+    /// Maximum nesting of directives and brackets.
+    pub max_depth: usize,
+}
+
+/// Parses a whole template.
+pub(crate) fn parse(source: &str, options: &ParseOptions) -> Result<ast::Template> {
+    check_depth(source, options.max_depth)?;
+    let mut names = ast::Names::default();
+    for builtin in lower::BUILTIN_NAMES {
+        names.intern(builtin);
+    }
+    let root = parse_rule(Rule::template, source)?;
+    let macro_names = if options.profile.macros_enabled() {
+        lower::macro_names(root.clone())
+    } else {
+        Vec::new()
+    };
+    let mut lowerer = lower::Lowerer::new(source, options, &mut names, &macro_names);
+    let body = lowerer.template(root)?;
+    let macros = lowerer.finish_macros()?;
+    Ok(ast::Template {
+        body,
+        names,
+        macros,
+    })
+}
+
+/// Runs one grammar rule over `source`, turning a pest failure into our error.
+fn parse_rule(rule: Rule, source: &str) -> Result<pest::iterators::Pair<'_, Rule>> {
+    match VtlParser::parse(rule, source) {
+        Ok(mut pairs) => pairs.next().ok_or_else(|| {
+            crate::Error::new(ErrorKind::Syntax {
+                message: "empty parse".into(),
+            })
+        }),
+        Err(e) => Err(diagnostics::from_pest(source, &e)),
+    }
+}
+
+/// The number of a builtin variable name (they are interned first, in this order).
+pub(crate) mod builtin {
+    use crate::ast::VarId;
+    /// `$ctx`
+    pub const CTX: VarId = VarId(0);
+    /// `$context`
+    pub const CONTEXT: VarId = VarId(1);
+    /// `$util`
+    pub const UTIL: VarId = VarId(2);
+    /// `$utils`
+    pub const UTILS: VarId = VarId(3);
+    /// `$foreach`
+    pub const FOREACH: VarId = VarId(4);
+    /// `$velocityCount`
+    pub const VELOCITY_COUNT: VarId = VarId(5);
+    /// `$velocityHasNext`
+    pub const VELOCITY_HAS_NEXT: VarId = VarId(6);
+    /// `$bodyContent`
+    pub const BODY_CONTENT: VarId = VarId(7);
+}
+
+/// Parses template text at render time (`#evaluate`), numbering new names after the
+/// template's own and binding calls to the template's macros.
+pub(crate) fn parse_fragment(
+    source: &str,
+    profile: Profile,
+    max_depth: usize,
+    names: &mut ast::Names,
+    macro_names: &[std::sync::Arc<str>],
+) -> Result<ast::Block> {
+    let options = ParseOptions { profile, max_depth };
+    check_depth(source, max_depth)?;
+    let root = parse_rule(Rule::template, source)?;
+    let mut lowerer = lower::Lowerer::new(source, &options, names, macro_names);
+    lowerer.template(root)
+}
+
+fn check_depth(source: &str, max_depth: usize) -> Result<()> {
+    match depth::first_too_deep(source, max_depth) {
+        Some(offset) => Err(crate::Error::at(
+            ErrorKind::LimitExceeded {
+                limit: Limit::NestingDepth,
+                max: max_depth as u64,
+            },
+            source,
+            crate::span::Span::new(offset, offset),
+        )),
+        None => Ok(()),
+    }
+}

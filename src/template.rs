@@ -1,0 +1,143 @@
+//! [`Template`]: a compiled template, rendered any number of times.
+
+use std::sync::Arc;
+
+use crate::ast;
+use crate::engine::{Engine, Profile};
+use crate::error::{Error, Result};
+use crate::eval::{Evaluator, Runtime};
+use crate::parser::builtin;
+use crate::util::Namespace;
+use crate::value::{from_json, to_json, Object, Value};
+use crate::{Context, Rendered};
+
+/// A compiled template. Cheap to clone, `Send + Sync`: compile once, keep it (in a
+/// `static`, a cache...) and render it from any thread.
+#[derive(Debug, Clone)]
+pub struct Template {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    ast: ast::Template,
+    source: Arc<str>,
+    name: Arc<str>,
+    engine: Engine,
+}
+
+impl Template {
+    pub(crate) fn new(ast: ast::Template, source: Arc<str>, name: Arc<str>, engine: Engine) -> Self {
+        Template {
+            inner: Arc::new(Inner {
+                ast,
+                source,
+                name,
+                engine,
+            }),
+        }
+    }
+
+    /// The name given at compile time.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The template text.
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+
+    /// Renders against `context`. The context is not modified: the render works on its own
+    /// copy of the values.
+    pub fn render(&self, context: &Context) -> Result<Rendered> {
+        let inner = &*self.inner;
+        let engine = &inner.engine;
+        let names = &inner.ast.names;
+        let mut vars = vec![Value::Null; names.len()];
+        for (name, json) in &context.vars {
+            if json.is_null() {
+                continue;
+            }
+            if let Some(id) = names.get(name) {
+                vars[id.0 as usize] = from_json(json);
+            }
+        }
+        let mut rt = Runtime::new(&engine.clock, &engine.ids);
+        let ctx = build_ctx(context, engine.profile);
+        if let Value::Map(m) = &ctx {
+            rt.field = field_and_type(m);
+        }
+        if !ctx.is_null() {
+            vars[builtin::CTX.0 as usize] = ctx.clone();
+            vars[builtin::CONTEXT.0 as usize] = ctx;
+        }
+        if engine.profile == Profile::AppSync {
+            let util = Value::Object(Object::Util(Namespace::Root));
+            vars[builtin::UTIL.0 as usize] = util.clone();
+            vars[builtin::UTILS.0 as usize] = util;
+        }
+        let evaluator = Evaluator::new(
+            &inner.ast,
+            &inner.source,
+            &inner.name,
+            &engine.limits,
+            engine.profile,
+            vars,
+            rt,
+        );
+        let finished = evaluator.run()?;
+        let stash = match &finished.vars[builtin::CTX.0 as usize] {
+            Value::Map(m) => match m.get_str("stash").map(|s| to_json(&s)) {
+                Some(serde_json::Value::Object(o)) => o,
+                _ => serde_json::Map::new(),
+            },
+            _ => serde_json::Map::new(),
+        };
+        Ok(Rendered {
+            output: finished.output,
+            returned: finished.returned.as_ref().map(to_json),
+            errors: finished.runtime.errors,
+            stash,
+            logs: finished.runtime.logs,
+        })
+    }
+}
+
+/// `$ctx` for a render. In the AppSync profile `arguments` and `args` are the same map and
+/// `stash` always exists.
+fn build_ctx(context: &Context, profile: Profile) -> Value {
+    let ctx = match &context.ctx {
+        Some(json) => from_json(json),
+        None if profile == Profile::AppSync => Value::empty_map(),
+        None => return Value::Null,
+    };
+    if profile == Profile::AppSync {
+        if let Value::Map(m) = &ctx {
+            let args = m.get_str("arguments").or_else(|| m.get_str("args"));
+            let args = args.unwrap_or_else(Value::empty_map);
+            m.insert(Value::str("arguments"), args.clone());
+            m.insert(Value::str("args"), args);
+            if m.get_str("stash").is_none_or(|s| s.is_null()) {
+                m.insert(Value::str("stash"), Value::empty_map());
+            }
+        }
+    }
+    ctx
+}
+
+fn field_and_type(ctx: &crate::value::Map) -> Option<(String, String)> {
+    let Some(Value::Map(info)) = ctx.get_str("info") else {
+        return None;
+    };
+    let field = info.get_str("fieldName").unwrap_or_default();
+    let parent = info.get_str("parentTypeName").unwrap_or_default();
+    Some((field.to_java_string(), parent.to_java_string()))
+}
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Template>();
+    check::<Error>();
+}

@@ -1,0 +1,129 @@
+//! JSON text of a template value, as AppSync's `$util.toJson` writes it (Jackson, compact):
+//! no spaces, insertion order, doubles in Java notation (`1.0`, `1.0E7`), non-ASCII text
+//! unescaped.
+
+use crate::value::{format::write_double, Object, Value};
+
+/// Nesting beyond which a value is written as `null` (a collection containing itself).
+const MAX_DEPTH: usize = 200;
+
+/// Appends the JSON text of `v` to `out`.
+pub(crate) fn write_json(v: &Value, out: &mut String) {
+    write_at(v, out, 0)
+}
+
+/// The JSON text of `v`.
+pub(crate) fn to_json_string(v: &Value) -> String {
+    let mut s = String::new();
+    write_json(v, &mut s);
+    s
+}
+
+fn write_at(v: &Value, out: &mut String, depth: usize) {
+    if depth > MAX_DEPTH {
+        out.push_str("null");
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::Long(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::BigInt(b) => out.push_str(&b.to_string()),
+        Value::Double(d) => {
+            if d.is_finite() {
+                write_double(*d, out)
+            } else {
+                // Jackson writes these as strings when quoting non-numeric numbers is on,
+                // and as bare tokens otherwise; bare tokens are not JSON, so quote.
+                out.push('"');
+                write_double(*d, out);
+                out.push('"');
+            }
+        }
+        Value::Str(s) => write_string(s, out),
+        Value::Char(c) => {
+            let mut b = [0u8; 4];
+            write_string(c.encode_utf8(&mut b), out)
+        }
+        Value::List(l) => {
+            out.push('[');
+            for (i, item) in l.borrow().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_at(item, out, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Map(m) => {
+            out.push('{');
+            for (i, (k, item)) in m.borrow().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match k {
+                    Value::Str(s) => write_string(s, out),
+                    other => write_string(&other.to_java_string(), out),
+                }
+                out.push(':');
+                write_at(item, out, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::Entry(e) => {
+            out.push('{');
+            write_string(&e.0.to_java_string(), out);
+            out.push(':');
+            write_at(&e.1, out, depth + 1);
+            out.push('}');
+        }
+        Value::Object(Object::Loop(_)) => out.push_str("{}"),
+        Value::Object(_) => out.push_str("{}"),
+    }
+}
+
+/// A JSON string literal with Jackson's escapes: `"`, `\` and control characters.
+pub(crate) fn write_string(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str("\\u00");
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0xf) as usize] as char);
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_and_java_numbers() {
+        let v = crate::value::from_json(&serde_json::json!({"a": 1, "b": [1.0, "x\"\n\u{1}é"], "c": null}));
+        assert_eq!(to_json_string(&v), r#"{"a":1,"b":[1.0,"x\"\n\u0001é"],"c":null}"#);
+        assert_eq!(to_json_string(&Value::Double(1e7)), "1.0E7");
+    }
+}

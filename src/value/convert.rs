@@ -1,0 +1,120 @@
+//! `serde_json::Value` ⇄ [`Value`], with the Java classes AppSync gives JSON numbers.
+
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+
+use super::{List, Map, MapHasher, Object, Value};
+
+/// JSON → template value: objects become `LinkedHashMap`s (key order kept), arrays
+/// `ArrayList`s, integers `Integer` when they fit 32 bits, else `Long`, else `BigInteger`,
+/// and other numbers `Double`.
+pub(crate) fn from_json(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => from_number(n),
+        serde_json::Value::String(s) => Value::Str(Arc::from(s.as_str())),
+        serde_json::Value::Array(items) => {
+            Value::List(List::new(items.iter().map(from_json).collect()))
+        }
+        serde_json::Value::Object(entries) => {
+            let mut map = indexmap::IndexMap::with_capacity_and_hasher(
+                entries.len(),
+                MapHasher::default(),
+            );
+            for (k, v) in entries {
+                map.insert(Value::Str(Arc::from(k.as_str())), from_json(v));
+            }
+            Value::Map(Map::new(map))
+        }
+    }
+}
+
+fn from_number(n: &serde_json::Number) -> Value {
+    if let Some(i) = n.as_i64() {
+        match i32::try_from(i) {
+            Ok(small) => Value::Int(small),
+            Err(_) => Value::Long(i),
+        }
+    } else if let Some(u) = n.as_u64() {
+        Value::BigInt(std::rc::Rc::new(BigInt::from(u)))
+    } else {
+        Value::Double(n.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+/// Template value → JSON (for what leaves a render: the stash, `#return` values, errors).
+/// Numbers JSON cannot hold exactly (NaN, huge integers) degrade as Jackson would not; they
+/// do not occur in AppSync data.
+pub(crate) fn to_json(v: &Value) -> serde_json::Value {
+    to_json_at(v, 0)
+}
+
+const MAX_DEPTH: usize = 200;
+
+fn to_json_at(v: &Value, depth: usize) -> serde_json::Value {
+    use serde_json::Value as J;
+    if depth > MAX_DEPTH {
+        return J::Null;
+    }
+    match v {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Long(i) => J::from(*i),
+        Value::BigInt(b) => {
+            if let Ok(i) = i64::try_from(&**b) {
+                J::from(i)
+            } else if let Ok(u) = u64::try_from(&**b) {
+                J::from(u)
+            } else {
+                serde_json::Number::from_f64(b.to_string().parse::<f64>().unwrap_or(f64::NAN))
+                    .map(J::Number)
+                    .unwrap_or(J::Null)
+            }
+        }
+        Value::Double(d) => serde_json::Number::from_f64(*d)
+            .map(J::Number)
+            .unwrap_or(J::Null),
+        Value::Str(s) => J::String(s.to_string()),
+        Value::Char(c) => J::String(c.to_string()),
+        Value::List(l) => J::Array(l.borrow().iter().map(|x| to_json_at(x, depth + 1)).collect()),
+        Value::Map(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, val) in m.borrow().iter() {
+                out.insert(k.to_java_string(), to_json_at(val, depth + 1));
+            }
+            J::Object(out)
+        }
+        Value::Entry(e) => {
+            let mut out = serde_json::Map::new();
+            out.insert(e.0.to_java_string(), to_json_at(&e.1, depth + 1));
+            J::Object(out)
+        }
+        Value::Object(Object::Loop(_)) => J::Object(serde_json::Map::new()),
+        Value::Object(_) => J::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_java_classes() {
+        let j: serde_json::Value =
+            serde_json::from_str(r#"[1, 3000000000, 18446744073709551615, 1.5, 2.0]"#).unwrap();
+        let v = from_json(&j);
+        let Value::List(l) = v else { panic!() };
+        let classes: Vec<&str> = l.borrow().iter().map(|x| x.java_class()).collect();
+        assert_eq!(classes, ["Integer", "Long", "BigInteger", "Double", "Double"]);
+    }
+
+    #[test]
+    fn round_trip_keeps_order() {
+        let text = r#"{"b":1,"a":[true,null,"x",{"z":2.5}]}"#;
+        let j: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&to_json(&from_json(&j))).unwrap(), text);
+    }
+}

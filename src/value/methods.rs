@@ -1,0 +1,853 @@
+//! The Java methods and properties templates use on strings, lists, maps, map entries,
+//! numbers and booleans — one dispatcher, Java 17 behaviour.
+//!
+//! Velocity picks a method by name and by the runtime classes of the arguments, without
+//! converting between strings and numbers and without narrowing `Long` to `int`. A call that
+//! matches no method yields null (the reference then renders as its own text); a method that
+//! throws aborts the render, which is what `Err` carries here.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::{List, Map, Object, Value};
+use crate::java::regex as jregex;
+
+/// Why a Java method threw: the exception's class-qualified message.
+pub(crate) type Thrown = String;
+
+/// Result of calling a method: `Value::Null` when no method matched or it returned null;
+/// `Value::Str("")` for `void` methods (Velocity renders those as nothing).
+pub(crate) type CallResult = Result<Value, Thrown>;
+
+fn void() -> Value {
+    Value::Str(Arc::from(""))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument matching (no conversions, like Velocity's method resolution)
+
+/// An `int` parameter: only `Integer` (and `Character`, which Java widens).
+fn int_arg(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(i64::from(*i)),
+        Value::Char(c) => Some(i64::from(u32::from(*c))),
+        _ => None,
+    }
+}
+
+/// A `String` / `CharSequence` parameter (null is accepted by reference parameters).
+fn str_arg(v: &Value) -> Option<Option<&str>> {
+    match v {
+        Value::Str(s) => Some(Some(s)),
+        Value::Null => Some(None),
+        _ => None,
+    }
+}
+
+fn npe() -> Thrown {
+    "java.lang.NullPointerException".to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties: `$x.name`
+
+/// `$target.name` following Velocity 1.7's lookup order: a `getName()` getter, then
+/// `Map.get("name")`, then an `isName()` boolean getter.
+pub(crate) fn property(target: &Value, name: &str) -> Value {
+    let getter = lower_first(name);
+    let getter = getter.as_str();
+    if getter == "class" {
+        if let Value::Object(Object::Util(_)) | Value::Null = target {
+        } else {
+            return Value::Object(Object::Class(target.java_class_name()));
+        }
+    }
+    match target {
+        Value::Map(m) => m.get_str(name).unwrap_or(Value::Null),
+        Value::List(l) => match getter {
+            "empty" => Value::Bool(l.is_empty()),
+            _ => Value::Null,
+        },
+        Value::Str(s) => match getter {
+            "empty" => Value::Bool(s.is_empty()),
+            "blank" => Value::Bool(s.trim_matches(java_whitespace).is_empty()),
+            "bytes" => Value::list(s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect()),
+            _ => Value::Null,
+        },
+        Value::Entry(e) => match getter {
+            "key" => e.0.clone(),
+            "value" => e.1.clone(),
+            _ => Value::Null,
+        },
+        Value::Double(d) => match getter {
+            "naN" => Value::Bool(d.is_nan()),
+            "infinite" => Value::Bool(d.is_infinite()),
+            _ => Value::Null,
+        },
+        Value::Object(Object::Loop(info)) => match getter {
+            "count" => Value::Int(info.index.get() as i32 + 1),
+            "index" => Value::Int(info.index.get() as i32),
+            "hasNext" => Value::Bool(info.has_next.get()),
+            "first" => Value::Bool(info.index.get() == 0),
+            "last" => Value::Bool(!info.has_next.get()),
+            "parent" => match &info.parent {
+                Some(p) => Value::Object(Object::Loop(p.clone())),
+                None => Value::Null,
+            },
+            "topmost" => {
+                let mut top = info.clone();
+                while let Some(p) = top.parent.clone() {
+                    top = p;
+                }
+                Value::Object(Object::Loop(top))
+            }
+            _ => Value::Null,
+        },
+        Value::Object(Object::Class(full)) => match getter {
+            "name" => Value::str(full),
+            "simpleName" => Value::str(full.rsplit(['.', '$']).next().unwrap_or(full)),
+            _ => Value::Null,
+        },
+        _ => Value::Null,
+    }
+}
+
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index: `$x[i]`
+
+/// `$target[index]`: `List.get(int)` (negative counts from the end), `Map.get(key)`.
+pub(crate) fn index(target: &Value, idx: &Value) -> CallResult {
+    match target {
+        Value::List(l) => {
+            let Value::Int(i) = idx else {
+                return Ok(Value::Null);
+            };
+            let len = l.len() as i64;
+            let i = i64::from(*i);
+            let at = if i < 0 { len + i } else { i };
+            if at < 0 || at >= len {
+                return Err(format!(
+                    "java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}"
+                ));
+            }
+            Ok(l.get(at as usize).unwrap_or(Value::Null))
+        }
+        Value::Map(m) => Ok(m.get(idx).unwrap_or(Value::Null)),
+        _ => Ok(Value::Null),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+/// `$target.name(args)`.
+pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
+    // Methods every object has.
+    match (name, args) {
+        ("getClass", []) => return Ok(Value::Object(Object::Class(target.java_class_name()))),
+        ("toString", []) => {
+            if let Value::Object(Object::Block(_)) = target {
+                return Ok(Value::Null);
+            }
+            return Ok(Value::Str(Arc::from(target.to_java_string())));
+        }
+        ("equals", [other]) => return Ok(Value::Bool(target == other)),
+        ("hashCode", []) => return Ok(Value::Int(hash_code(target, 0))),
+        _ => {}
+    }
+    match target {
+        Value::Str(s) => string_method(s, name, args),
+        Value::List(l) => list_method(l, name, args),
+        Value::Map(m) => map_method(m, name, args),
+        Value::Entry(e) => Ok(match (name, args) {
+            ("getKey", []) => e.0.clone(),
+            ("getValue", []) => e.1.clone(),
+            _ => Value::Null,
+        }),
+        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
+            number_method(target, name, args)
+        }
+        Value::Bool(b) => Ok(match (name, args) {
+            ("booleanValue", []) => Value::Bool(*b),
+            ("compareTo", [Value::Bool(o)]) => Value::Int(cmp_int(b.cmp(o))),
+            _ => static_method(name, args).unwrap_or(Value::Null),
+        }),
+        Value::Char(c) => Ok(match (name, args) {
+            ("charValue", []) => Value::Char(*c),
+            ("compareTo", [Value::Char(o)]) => Value::Int(*c as i32 - *o as i32),
+            _ => Value::Null,
+        }),
+        Value::Object(Object::Loop(_)) => {
+            // `$foreach.hasNext()` etc. are methods too.
+            let prop = match name {
+                "hasNext" | "isFirst" | "isLast" | "getCount" | "getIndex" | "getParent"
+                | "getTopmost" => name.trim_start_matches("get").trim_start_matches("is"),
+                _ => return Ok(Value::Null),
+            };
+            if !args.is_empty() {
+                return Ok(Value::Null);
+            }
+            Ok(property(target, prop))
+        }
+        Value::Object(Object::Class(full)) => Ok(match (name, args) {
+            ("getName", []) => Value::str(full),
+            ("getSimpleName", []) => property(target, "simpleName"),
+            _ => Value::Null,
+        }),
+        _ => Ok(Value::Null),
+    }
+}
+
+fn cmp_int(o: Ordering) -> i32 {
+    match o {
+        Ordering::Less => -1,
+        Ordering::Equal => 0,
+        Ordering::Greater => 1,
+    }
+}
+
+/// Java `hashCode()` of a value (strings, numbers, booleans, collections).
+pub(crate) fn hash_code(v: &Value, depth: usize) -> i32 {
+    if depth > 64 {
+        return 0;
+    }
+    match v {
+        Value::Null => 0,
+        Value::Bool(b) => {
+            if *b {
+                1231
+            } else {
+                1237
+            }
+        }
+        Value::Int(i) => *i,
+        Value::Long(l) => (*l ^ (*l >> 32)) as i32,
+        Value::Double(d) => {
+            let bits = if d.is_nan() {
+                0x7ff8000000000000u64
+            } else {
+                d.to_bits()
+            };
+            (bits ^ (bits >> 32)) as i32
+        }
+        Value::Str(s) => s
+            .encode_utf16()
+            .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u))),
+        Value::Char(c) => *c as i32,
+        Value::List(l) => l.borrow().iter().fold(1i32, |h, x| {
+            h.wrapping_mul(31).wrapping_add(hash_code(x, depth + 1))
+        }),
+        Value::Map(m) => m.borrow().iter().fold(0i32, |h, (k, x)| {
+            h.wrapping_add(hash_code(k, depth + 1) ^ hash_code(x, depth + 1))
+        }),
+        Value::Entry(e) => hash_code(&e.0, depth + 1) ^ hash_code(&e.1, depth + 1),
+        Value::BigInt(b) => i64::try_from(&**b).map(|l| (l ^ (l >> 32)) as i32).unwrap_or(0),
+        Value::Object(_) => 0,
+    }
+}
+
+/// Static methods reachable through any instance (`$n.parseInt('17')`, `$s.format(...)`).
+fn static_method(name: &str, args: &[Value]) -> Option<Value> {
+    match (name, args) {
+        ("parseBoolean", [Value::Str(s)]) => Some(Value::Bool(s.eq_ignore_ascii_case("true"))),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// String
+
+/// Java's `Character.isWhitespace` for `trim`/`strip`-like checks (trim uses `<= ' '`).
+fn java_whitespace(c: char) -> bool {
+    c <= ' '
+}
+
+/// UTF-16 helpers: Java indexes strings by UTF-16 code unit.
+pub(crate) struct Utf16<'a> {
+    s: &'a str,
+    ascii: bool,
+}
+
+impl<'a> Utf16<'a> {
+    pub(crate) fn new(s: &'a str) -> Self {
+        Utf16 {
+            s,
+            ascii: s.is_ascii(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        if self.ascii {
+            self.s.len()
+        } else {
+            self.s.encode_utf16().count()
+        }
+    }
+
+    /// Byte offset of UTF-16 index `i` (`None` past the end). An index inside a surrogate
+    /// pair snaps to the start of that character.
+    fn byte_at(&self, i: usize) -> Option<usize> {
+        if self.ascii {
+            return (i <= self.s.len()).then_some(i);
+        }
+        let mut units = 0usize;
+        for (b, c) in self.s.char_indices() {
+            if units >= i {
+                return Some(b);
+            }
+            units += c.len_utf16();
+        }
+        (units >= i).then_some(self.s.len())
+    }
+
+    /// UTF-16 index of byte offset `b`.
+    fn units_before(&self, b: usize) -> usize {
+        if self.ascii {
+            b
+        } else {
+            self.s[..b].encode_utf16().count()
+        }
+    }
+
+    fn substring(&self, begin: i64, end: i64) -> Result<&'a str, Thrown> {
+        let len = self.len() as i64;
+        if begin < 0 || end > len || begin > end {
+            return Err(format!(
+                "java.lang.StringIndexOutOfBoundsException: begin {begin}, end {end}, length {len}"
+            ));
+        }
+        let b = self.byte_at(begin as usize).unwrap_or(self.s.len());
+        let e = self.byte_at(end as usize).unwrap_or(self.s.len());
+        Ok(&self.s[b..e])
+    }
+
+    fn char_at(&self, i: i64) -> Result<char, Thrown> {
+        let len = self.len() as i64;
+        if i < 0 || i >= len {
+            return Err(format!(
+                "java.lang.StringIndexOutOfBoundsException: index {i}, length {len}"
+            ));
+        }
+        let b = self.byte_at(i as usize).unwrap_or(0);
+        Ok(self.s[b..].chars().next().unwrap_or('\u{fffd}'))
+    }
+
+    /// `indexOf(needle, from)` in UTF-16 units.
+    fn index_of(&self, needle: &str, from: i64) -> i64 {
+        let from = from.max(0) as usize;
+        let Some(start) = self.byte_at(from) else {
+            return if needle.is_empty() { self.len() as i64 } else { -1 };
+        };
+        match self.s[start..].find(needle) {
+            Some(b) => self.units_before(start + b) as i64,
+            None => -1,
+        }
+    }
+
+    fn last_index_of(&self, needle: &str, from: Option<i64>) -> i64 {
+        let limit = match from {
+            Some(f) if f < 0 => return -1,
+            Some(f) => {
+                // A match may start at or before `from`.
+                let start = self.byte_at(f as usize).unwrap_or(self.s.len());
+                (start + needle.len()).min(self.s.len())
+            }
+            None => self.s.len(),
+        };
+        let mut limit = limit;
+        while !self.s.is_char_boundary(limit) {
+            limit += 1;
+        }
+        match self.s[..limit].rfind(needle) {
+            Some(b) => self.units_before(b) as i64,
+            None => -1,
+        }
+    }
+}
+
+fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
+    let u = Utf16::new(s);
+    let string = |x: &str| Value::Str(Arc::from(x));
+    Ok(match (name, args) {
+        ("length", []) => Value::Int(u.len() as i32),
+        ("isEmpty", []) => Value::Bool(s.is_empty()),
+        ("isBlank", []) => Value::Bool(s.chars().all(char::is_whitespace)),
+        ("substring", [b]) => match int_arg(b) {
+            Some(b) => string(u.substring(b, u.len() as i64)?),
+            None => Value::Null,
+        },
+        ("substring", [b, e]) => match (int_arg(b), int_arg(e)) {
+            (Some(b), Some(e)) => string(u.substring(b, e)?),
+            _ => Value::Null,
+        },
+        ("charAt", [i]) => match int_arg(i) {
+            Some(i) => Value::Char(u.char_at(i)?),
+            None => Value::Null,
+        },
+        ("indexOf" | "lastIndexOf", [needle, rest @ ..]) if rest.len() <= 1 => {
+            let needle = match needle {
+                Value::Str(n) => n.to_string(),
+                Value::Int(c) => match char::from_u32(*c as u32) {
+                    Some(c) => c.to_string(),
+                    None => return Ok(Value::Int(-1)),
+                },
+                Value::Char(c) => c.to_string(),
+                Value::Null => return Err(npe()),
+                _ => return Ok(Value::Null),
+            };
+            let from = match rest.first() {
+                Some(f) => match int_arg(f) {
+                    Some(f) => Some(f),
+                    None => return Ok(Value::Null),
+                },
+                None => None,
+            };
+            Value::Int(if name == "indexOf" {
+                u.index_of(&needle, from.unwrap_or(0))
+            } else {
+                u.last_index_of(&needle, from)
+            } as i32)
+        }
+        ("contains", [x]) => match str_arg(x) {
+            Some(Some(x)) => Value::Bool(s.contains(x)),
+            Some(None) => return Err(npe()),
+            None => Value::Null,
+        },
+        ("startsWith", [x]) => match str_arg(x) {
+            Some(Some(x)) => Value::Bool(s.starts_with(x)),
+            Some(None) => return Err(npe()),
+            None => Value::Null,
+        },
+        ("startsWith", [x, off]) => match (str_arg(x), int_arg(off)) {
+            (Some(Some(x)), Some(off)) => Value::Bool(
+                off >= 0 && u.byte_at(off as usize).is_some_and(|b| s[b..].starts_with(x)),
+            ),
+            (Some(None), Some(_)) => return Err(npe()),
+            _ => Value::Null,
+        },
+        ("endsWith", [x]) => match str_arg(x) {
+            Some(Some(x)) => Value::Bool(s.ends_with(x)),
+            Some(None) => return Err(npe()),
+            None => Value::Null,
+        },
+        ("equalsIgnoreCase", [x]) => match x {
+            Value::Str(x) => Value::Bool(equals_ignore_case(s, x)),
+            Value::Null => Value::Bool(false),
+            _ => Value::Null,
+        },
+        ("compareTo", [Value::Str(x)]) => Value::Int(compare_utf16(s, x)),
+        ("compareToIgnoreCase", [Value::Str(x)]) => {
+            Value::Int(compare_utf16(&s.to_uppercase().to_lowercase(), &x.to_uppercase().to_lowercase()))
+        }
+        ("concat", [x]) => match str_arg(x) {
+            Some(Some(x)) => Value::Str(Arc::from(format!("{s}{x}"))),
+            Some(None) => return Err(npe()),
+            None => Value::Null,
+        },
+        ("toUpperCase", []) => string(&s.to_uppercase()),
+        ("toLowerCase", []) => string(&s.to_lowercase()),
+        ("trim", []) => string(s.trim_matches(java_whitespace)),
+        ("strip", []) => string(s.trim()),
+        ("stripLeading", []) => string(s.trim_start()),
+        ("stripTrailing", []) => string(s.trim_end()),
+        ("intern" | "toString", []) => Value::Str(s.clone()),
+        ("replace", [a, b]) => match (a, b) {
+            (Value::Str(a), Value::Str(b)) => string(&java_replace(s, a, b)),
+            (Value::Char(a), Value::Char(b)) => string(&s.replace(*a, &b.to_string())),
+            (Value::Null, _) | (_, Value::Null) => return Err(npe()),
+            _ => Value::Null,
+        },
+        ("matches", [Value::Str(re)]) => Value::Bool(jregex::full_match(re, s)?),
+        ("replaceAll" | "replaceFirst", [Value::Str(re), Value::Str(rep)]) => {
+            string(&jregex::replace(re, s, rep, name == "replaceAll")?)
+        }
+        ("split", [Value::Str(re)]) => split_value(jregex::split(re, s, 0)?),
+        ("split", [Value::Str(re), Value::Int(limit)]) => {
+            split_value(jregex::split(re, s, *limit)?)
+        }
+        ("repeat", [Value::Int(n)]) => {
+            if *n < 0 {
+                return Err(format!("java.lang.IllegalArgumentException: count is negative: {n}"));
+            }
+            if s.len().saturating_mul(*n as usize) > crate::limits::HARD_STRING_LIMIT {
+                return Err("java.lang.OutOfMemoryError: Repeating string is too long".into());
+            }
+            string(&s.repeat(*n as usize))
+        }
+        ("format", [Value::Str(fmt), rest @ ..]) => string(&crate::java::format::java_format(fmt, rest)?),
+        ("valueOf", [x]) => Value::Str(Arc::from(x.to_java_string())),
+        ("join", [Value::Str(sep), rest @ ..]) => {
+            let items: Vec<String> = match rest {
+                [Value::List(l)] => l.borrow().iter().map(Value::to_java_string).collect(),
+                _ => rest.iter().map(Value::to_java_string).collect(),
+            };
+            string(&items.join(sep))
+        }
+        ("getBytes", []) => property(&Value::Str(s.clone()), "bytes"),
+        _ => number_static(name, args).unwrap_or(Value::Null),
+    })
+}
+
+fn split_value(parts: Vec<String>) -> Value {
+    Value::list(parts.into_iter().map(|p| Value::Str(Arc::from(p))).collect())
+}
+
+fn java_replace(s: &str, a: &str, b: &str) -> String {
+    if a.is_empty() {
+        // Java inserts the replacement between every character and at both ends.
+        let mut out = String::with_capacity(s.len() + b.len() * (s.len() + 1));
+        out.push_str(b);
+        for c in s.chars() {
+            out.push(c);
+            out.push_str(b);
+        }
+        return out;
+    }
+    s.replace(a, b)
+}
+
+fn equals_ignore_case(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.chars(), b.chars());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) => {
+                if p != q
+                    && !p.to_uppercase().eq(q.to_uppercase())
+                    && !p.to_lowercase().eq(q.to_lowercase())
+                {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Java `String.compareTo`: difference of the first differing UTF-16 units, else of lengths.
+fn compare_utf16(a: &str, b: &str) -> i32 {
+    let mut x = a.encode_utf16();
+    let mut y = b.encode_utf16();
+    loop {
+        match (x.next(), y.next()) {
+            (Some(p), Some(q)) if p != q => return i32::from(p) - i32::from(q),
+            (Some(_), Some(_)) => {}
+            (None, None) => return 0,
+            (Some(_), None) => return 1 + x.count() as i32,
+            (None, Some(_)) => return -1 - y.count() as i32,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
+    let len = l.len() as i64;
+    let out_of_bounds =
+        |i: i64| format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}");
+    Ok(match (name, args) {
+        ("size", []) => Value::Int(len as i32),
+        ("isEmpty", []) => Value::Bool(len == 0),
+        ("get", [i]) => match int_arg(i) {
+            Some(i) if i >= 0 && i < len => l.get(i as usize).unwrap_or(Value::Null),
+            Some(i) => return Err(out_of_bounds(i)),
+            None => Value::Null,
+        },
+        ("add", [x]) => {
+            l.borrow_mut(true).push(x.clone());
+            Value::Bool(true)
+        }
+        ("add", [i, x]) => match int_arg(i) {
+            Some(i) if i >= 0 && i <= len => {
+                l.borrow_mut(true).insert(i as usize, x.clone());
+                void()
+            }
+            Some(i) => return Err(out_of_bounds(i)),
+            None => Value::Null,
+        },
+        ("set", [i, x]) => match int_arg(i) {
+            Some(i) if i >= 0 && i < len => {
+                std::mem::replace(&mut l.borrow_mut(false)[i as usize], x.clone())
+            }
+            Some(i) => return Err(out_of_bounds(i)),
+            None => Value::Null,
+        },
+        ("addAll", [Value::List(other)]) => {
+            let items: Vec<Value> = other.borrow().clone();
+            let changed = !items.is_empty();
+            l.borrow_mut(true).extend(items);
+            Value::Bool(changed)
+        }
+        ("addAll", [i, Value::List(other)]) => match int_arg(i) {
+            Some(i) if i >= 0 && i <= len => {
+                let items: Vec<Value> = other.borrow().clone();
+                let changed = !items.is_empty();
+                let mut v = l.borrow_mut(true);
+                let tail = v.split_off(i as usize);
+                v.extend(items);
+                v.extend(tail);
+                Value::Bool(changed)
+            }
+            Some(i) => return Err(out_of_bounds(i)),
+            None => Value::Null,
+        },
+        // Java picks remove(int index) for an Integer argument, remove(Object) otherwise.
+        ("remove", [Value::Int(i)]) => {
+            let i = i64::from(*i);
+            if i < 0 || i >= len {
+                return Err(out_of_bounds(i));
+            }
+            l.borrow_mut(true).remove(i as usize)
+        }
+        ("remove", [x]) => {
+            let pos = l.borrow().iter().position(|y| y == x);
+            match pos {
+                Some(p) => {
+                    l.borrow_mut(true).remove(p);
+                    Value::Bool(true)
+                }
+                None => Value::Bool(false),
+            }
+        }
+        ("contains", [x]) => Value::Bool(l.borrow().iter().any(|y| y == x)),
+        ("containsAll", [Value::List(other)]) => {
+            let other = other.borrow().clone();
+            let items = l.borrow();
+            Value::Bool(other.iter().all(|x| items.iter().any(|y| y == x)))
+        }
+        ("indexOf", [x]) => Value::Int(
+            l.borrow()
+                .iter()
+                .position(|y| y == x)
+                .map(|p| p as i32)
+                .unwrap_or(-1),
+        ),
+        ("lastIndexOf", [x]) => Value::Int(
+            l.borrow()
+                .iter()
+                .rposition(|y| y == x)
+                .map(|p| p as i32)
+                .unwrap_or(-1),
+        ),
+        ("subList", [a, b]) => match (int_arg(a), int_arg(b)) {
+            (Some(a), Some(b)) => {
+                if a < 0 || b > len || a > b {
+                    return Err(format!(
+                        "java.lang.IndexOutOfBoundsException: fromIndex = {a}, toIndex = {b}, size = {len}"
+                    ));
+                }
+                Value::list(l.borrow()[a as usize..b as usize].to_vec())
+            }
+            _ => Value::Null,
+        },
+        ("clear", []) => {
+            l.borrow_mut(true).clear();
+            void()
+        }
+        ("sort", [Value::Null]) => {
+            let mut items = l.borrow().clone();
+            let mut failed = None;
+            items.sort_by(|a, b| {
+                natural_order(a, b).unwrap_or_else(|| {
+                    failed = Some(format!(
+                        "java.lang.ClassCastException: class java.lang.{} cannot be cast to class java.lang.Comparable",
+                        a.java_class()
+                    ));
+                    Ordering::Equal
+                })
+            });
+            if let Some(f) = failed {
+                return Err(f);
+            }
+            *l.borrow_mut(false) = items;
+            void()
+        }
+        _ => Value::Null,
+    })
+}
+
+/// `Comparable` order between two values of compatible classes.
+pub(crate) fn natural_order(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(compare_utf16(x, y).cmp(&0)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Char(x), Value::Char(y)) => Some(x.cmp(y)),
+        _ if std::mem::discriminant(a) == std::mem::discriminant(b) => {
+            super::ops::compare_numbers(a, b)
+        }
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Map
+
+fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
+    Ok(match (name, args) {
+        ("get", [k]) => m.get(k).unwrap_or(Value::Null),
+        ("put", [k, v]) => m.insert(k.clone(), v.clone()).unwrap_or(Value::Null),
+        ("putIfAbsent", [k, v]) => match m.get(k) {
+            Some(existing) if !existing.is_null() => existing,
+            _ => {
+                m.insert(k.clone(), v.clone());
+                Value::Null
+            }
+        },
+        ("putAll", [Value::Map(other)]) => {
+            let entries: Vec<(Value, Value)> = other
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (k, v) in entries {
+                m.insert(k, v);
+            }
+            void()
+        }
+        ("remove", [k]) => m.borrow_mut(true).shift_remove(k).unwrap_or(Value::Null),
+        ("containsKey", [k]) => Value::Bool(m.borrow().contains_key(k)),
+        ("containsValue", [v]) => Value::Bool(m.borrow().values().any(|x| x == v)),
+        ("getOrDefault", [k, d]) => m.get(k).unwrap_or_else(|| d.clone()),
+        ("size", []) => Value::Int(m.len() as i32),
+        ("isEmpty", []) => Value::Bool(m.is_empty()),
+        ("keySet", []) => Value::list(m.borrow().keys().cloned().collect()),
+        ("values", []) => Value::list(m.borrow().values().cloned().collect()),
+        ("entrySet", []) => Value::list(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| Value::Entry(Rc::new((k.clone(), v.clone()))))
+                .collect(),
+        ),
+        ("clear", []) => {
+            m.borrow_mut(true).clear();
+            void()
+        }
+        ("replace", [k, v]) => {
+            if m.borrow().contains_key(k) {
+                m.insert(k.clone(), v.clone()).unwrap_or(Value::Null)
+            } else {
+                Value::Null
+            }
+        }
+        _ => Value::Null,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+fn number_method(n: &Value, name: &str, args: &[Value]) -> CallResult {
+    let as_f64 = match n {
+        Value::Int(i) => f64::from(*i),
+        Value::Long(l) => *l as f64,
+        Value::Double(d) => *d,
+        Value::BigInt(b) => b.to_string().parse().unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    };
+    let as_i64 = match n {
+        Value::Int(i) => i64::from(*i),
+        Value::Long(l) => *l,
+        // Java's (long) cast saturates, like Rust's.
+        Value::Double(d) => *d as i64,
+        Value::BigInt(b) => {
+            // BigInteger.longValue keeps the low 64 bits.
+            let (sign, digits) = b.to_u64_digits();
+            let low = digits.first().copied().unwrap_or(0) as i64;
+            if sign == num_bigint::Sign::Minus {
+                low.wrapping_neg()
+            } else {
+                low
+            }
+        }
+        _ => 0,
+    };
+    Ok(match (name, args) {
+        ("intValue", []) => Value::Int(match n {
+            Value::Double(d) => *d as i32,
+            _ => as_i64 as i32,
+        }),
+        ("longValue", []) => Value::Long(as_i64),
+        ("doubleValue" | "floatValue", []) => Value::Double(as_f64),
+        ("shortValue", []) => Value::Int(i32::from(as_i64 as i16)),
+        ("byteValue", []) => Value::Int(i32::from(as_i64 as i8)),
+        ("isNaN", []) => Value::Bool(as_f64.is_nan()),
+        ("isInfinite", []) => Value::Bool(as_f64.is_infinite()),
+        ("compareTo", [other]) if std::mem::discriminant(n) == std::mem::discriminant(other) => {
+            Value::Int(cmp_int(
+                super::ops::compare_numbers(n, other).unwrap_or(Ordering::Equal),
+            ))
+        }
+        _ => number_static(name, args).unwrap_or(Value::Null),
+    })
+}
+
+/// Static parsers reachable through any instance: `$n.parseInt('17')`, `$x.valueOf(...)`.
+fn number_static(name: &str, args: &[Value]) -> Option<Value> {
+    let [Value::Str(s)] = args else {
+        return None;
+    };
+    match name {
+        "parseInt" => s.trim_start_matches('+').parse::<i32>().ok().map(Value::Int),
+        "parseLong" => s.trim_start_matches('+').parse::<i64>().ok().map(Value::Long),
+        "parseDouble" => s.trim().parse::<f64>().ok().map(Value::Double),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: CallResult) -> String {
+        match v {
+            Ok(v) => v.to_java_string(),
+            Err(e) => format!("ERR {e}"),
+        }
+    }
+
+    #[test]
+    fn string_methods_count_utf16_units() {
+        let v = Value::str("abc🚀💻");
+        assert_eq!(s(call(&v, "length", &[])), "7");
+        assert_eq!(s(call(&v, "substring", &[Value::Int(3), Value::Int(5)])), "🚀");
+        assert_eq!(s(call(&v, "indexOf", &[Value::str("💻")])), "5");
+    }
+
+    #[test]
+    fn no_conversion_between_strings_and_numbers() {
+        let v = Value::str("hello");
+        assert_eq!(s(call(&v, "substring", &[Value::str("1")])), "null");
+        assert_eq!(s(call(&v, "substring", &[Value::Long(1)])), "null");
+        assert_eq!(s(call(&v, "substring", &[Value::Int(1)])), "ello");
+        assert_eq!(
+            s(call(&v, "substring", &[Value::Int(9)])),
+            "ERR java.lang.StringIndexOutOfBoundsException: begin 9, end 5, length 5"
+        );
+    }
+
+    #[test]
+    fn list_and_map_return_values() {
+        let l = Value::list(vec![]);
+        assert_eq!(s(call(&l, "add", &[Value::str("x")])), "true");
+        assert_eq!(s(call(&l, "add", &[Value::Int(0), Value::str("y")])), "");
+        assert_eq!(l.to_java_string(), "[y, x]");
+        let m = Value::empty_map();
+        assert_eq!(s(call(&m, "put", &[Value::str("k"), Value::Int(1)])), "null");
+        assert_eq!(s(call(&m, "put", &[Value::str("k"), Value::Int(2)])), "1");
+    }
+
+    #[test]
+    fn string_hash_code_is_javas() {
+        assert_eq!(hash_code(&Value::str("hello"), 0), 99162322);
+    }
+}

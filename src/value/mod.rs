@@ -1,0 +1,493 @@
+//! The runtime value: Java's object model as Velocity templates see it.
+//!
+//! Numbers keep their Java class (`Integer`, `Long`, `BigInteger`, `Double`) because it shows
+//! in output (`1` vs `1.0`) and in method and equality rules. Lists and maps are shared by
+//! reference and mutable, like Java's `ArrayList` and `LinkedHashMap`: after
+//! `#set($input = $ctx.args.input)`, `$input.put(...)` is visible through `$ctx.args.input`.
+//! Cloning a [`Value`] is cheap (a reference count at most).
+//!
+//! Values live inside one render (they use `Rc`); what leaves a render is converted to
+//! `serde_json::Value`.
+
+mod convert;
+pub(crate) mod format;
+pub(crate) mod methods;
+pub(crate) mod ops;
+
+use std::cell::{Cell, Ref, RefCell, RefMut};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use num_bigint::BigInt;
+
+use crate::ast::Block;
+
+pub(crate) use convert::{from_json, to_json};
+
+/// Hasher for template maps: fast, and seeded per process so keys from a template cannot be
+/// chosen to collide.
+pub(crate) type MapHasher = foldhash::fast::RandomState;
+
+/// A value during a render.
+#[derive(Clone, Default)]
+pub enum Value {
+    /// Java `null` (also what an undefined reference evaluates to).
+    #[default]
+    Null,
+    /// `java.lang.Boolean`
+    Bool(bool),
+    /// `java.lang.Integer`
+    Int(i32),
+    /// `java.lang.Long`
+    Long(i64),
+    /// `java.math.BigInteger`
+    BigInt(Rc<BigInt>),
+    /// `java.lang.Double`
+    Double(f64),
+    /// `java.lang.String`
+    Str(Arc<str>),
+    /// `java.lang.Character` (from `String.charAt`)
+    Char(char),
+    /// `java.util.ArrayList`
+    List(List),
+    /// `java.util.LinkedHashMap`
+    Map(Map),
+    /// `java.util.Map.Entry` (from `entrySet()`)
+    Entry(Rc<(Value, Value)>),
+    /// Engine objects: `$util` and its namespaces, `$foreach`, `#define` blocks.
+    Object(Object),
+}
+
+/// Objects the engine puts in templates that are not plain data.
+#[derive(Clone)]
+pub enum Object {
+    /// `$util` or one of its namespaces.
+    Util(crate::util::Namespace),
+    /// `$foreach` inside a loop.
+    Loop(Rc<LoopInfo>),
+    /// A `#define`d block, rendered when referenced.
+    Block(Block),
+    /// A `java.lang.Class` (`$x.class`), by fully qualified name.
+    Class(&'static str),
+}
+
+/// What `$foreach` exposes inside a `#foreach`.
+pub struct LoopInfo {
+    /// 0-based index of the current element.
+    pub index: Cell<usize>,
+    /// Whether another element follows.
+    pub has_next: Cell<bool>,
+    /// Loop nesting depth, 1 for the outermost loop.
+    pub depth: usize,
+    /// The enclosing loop's `$foreach`.
+    pub parent: Option<Rc<LoopInfo>>,
+}
+
+/// A shared, mutable list (`java.util.ArrayList`).
+#[derive(Clone, Default)]
+pub struct List(Rc<ListCell>);
+
+#[derive(Default)]
+struct ListCell {
+    items: RefCell<Vec<Value>>,
+    /// Structural modifications, as Java's `modCount` (for fail-fast iteration).
+    mods: Cell<u32>,
+}
+
+/// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
+#[derive(Clone, Default)]
+pub struct Map(Rc<MapCell>);
+
+/// The entries of a [`Map`].
+pub type Entries = IndexMap<Value, Value, MapHasher>;
+
+#[derive(Default)]
+struct MapCell {
+    entries: RefCell<Entries>,
+    mods: Cell<u32>,
+}
+
+impl List {
+    /// A new list holding `items`.
+    pub fn new(items: Vec<Value>) -> List {
+        List(Rc::new(ListCell {
+            items: RefCell::new(items),
+            mods: Cell::new(0),
+        }))
+    }
+
+    /// Reads the items. Never hold this across template evaluation.
+    pub fn borrow(&self) -> Ref<'_, Vec<Value>> {
+        self.0.items.borrow()
+    }
+
+    /// Changes the items; `structural` changes (size changes) fail running iterations.
+    pub fn borrow_mut(&self, structural: bool) -> RefMut<'_, Vec<Value>> {
+        if structural {
+            self.0.mods.set(self.0.mods.get().wrapping_add(1));
+        }
+        self.0.items.borrow_mut()
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.0.items.borrow().len()
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Item `i`, if any.
+    pub fn get(&self, i: usize) -> Option<Value> {
+        self.0.items.borrow().get(i).cloned()
+    }
+
+    /// The modification counter.
+    pub(crate) fn mods(&self) -> u32 {
+        self.0.mods.get()
+    }
+
+    /// Whether both handles point to the same list.
+    pub fn ptr_eq(&self, other: &List) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Map {
+    /// A new map holding `entries`.
+    pub fn new(entries: Entries) -> Map {
+        Map(Rc::new(MapCell {
+            entries: RefCell::new(entries),
+            mods: Cell::new(0),
+        }))
+    }
+
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Map {
+        Map::new(IndexMap::with_capacity_and_hasher(n, MapHasher::default()))
+    }
+
+    /// Reads the entries. Never hold this across template evaluation.
+    pub fn borrow(&self) -> Ref<'_, Entries> {
+        self.0.entries.borrow()
+    }
+
+    /// Changes the entries; `structural` changes (keys added or removed) fail running
+    /// iterations.
+    pub fn borrow_mut(&self, structural: bool) -> RefMut<'_, Entries> {
+        if structural {
+            self.0.mods.set(self.0.mods.get().wrapping_add(1));
+        }
+        self.0.entries.borrow_mut()
+    }
+
+    /// The value for a string key.
+    pub fn get_str(&self, key: &str) -> Option<Value> {
+        self.0.entries.borrow().get(&StrKey(key)).cloned()
+    }
+
+    /// The value for any key.
+    pub fn get(&self, key: &Value) -> Option<Value> {
+        self.0.entries.borrow().get(key).cloned()
+    }
+
+    /// Sets `key`, returning the previous value.
+    pub fn insert(&self, key: Value, value: Value) -> Option<Value> {
+        let mut entries = self.0.entries.borrow_mut();
+        if let Some(slot) = entries.get_mut(&key) {
+            return Some(std::mem::replace(slot, value));
+        }
+        self.0.mods.set(self.0.mods.get().wrapping_add(1));
+        entries.insert(key, value)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.entries.borrow().len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn mods(&self) -> u32 {
+        self.0.mods.get()
+    }
+
+    /// Whether both handles point to the same map.
+    pub fn ptr_eq(&self, other: &Map) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Looks up a map by `&str` without building a `Value`.
+#[derive(Hash)]
+struct StrKeyHash<'a>(u8, &'a str);
+
+/// A borrowed string key.
+pub(crate) struct StrKey<'a>(pub &'a str);
+
+impl Hash for StrKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        StrKeyHash(TAG_STR, self.0).hash(state)
+    }
+}
+
+impl indexmap::Equivalent<Value> for StrKey<'_> {
+    fn equivalent(&self, key: &Value) -> bool {
+        matches!(key, Value::Str(s) if &**s == self.0)
+    }
+}
+
+const TAG_STR: u8 = 6;
+
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Value::Str(s) => StrKeyHash(TAG_STR, s).hash(state),
+            Value::Null => state.write_u8(0),
+            Value::Bool(b) => (1u8, *b).hash(state),
+            Value::Int(i) => (2u8, *i).hash(state),
+            Value::Long(i) => (3u8, *i).hash(state),
+            Value::BigInt(b) => (4u8, &**b).hash(state),
+            Value::Double(d) => (5u8, canonical_bits(*d)).hash(state),
+            Value::Char(c) => (7u8, *c).hash(state),
+            // Equal collections have equal sizes; hashing contents would recurse without end
+            // on a collection that contains itself.
+            Value::List(l) => (8u8, l.len()).hash(state),
+            Value::Map(m) => (9u8, m.len()).hash(state),
+            Value::Entry(_) => state.write_u8(10),
+            Value::Object(_) => state.write_u8(11),
+        }
+    }
+}
+
+/// Java's `Double.equals` compares `doubleToLongBits`: all NaNs are one value.
+fn canonical_bits(d: f64) -> u64 {
+    if d.is_nan() {
+        f64::NAN.to_bits()
+    } else {
+        d.to_bits()
+    }
+}
+
+impl PartialEq for Value {
+    /// Java `equals`.
+    fn eq(&self, other: &Value) -> bool {
+        java_equals(self, other, 0)
+    }
+}
+
+impl Eq for Value {}
+
+/// Nesting beyond which collections compare unequal instead of recursing further (a
+/// collection that contains itself would otherwise never finish; Java overflows its stack).
+const MAX_COMPARE_DEPTH: usize = 64;
+
+/// Java `a.equals(b)`.
+pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > MAX_COMPARE_DEPTH {
+        return false;
+    }
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Long(x), Value::Long(y)) => x == y,
+        (Value::BigInt(x), Value::BigInt(y)) => x == y,
+        (Value::Double(x), Value::Double(y)) => canonical_bits(*x) == canonical_bits(*y),
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Char(x), Value::Char(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            if x.ptr_eq(y) {
+                return true;
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(a, b)| java_equals(a, b, depth + 1))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if x.ptr_eq(y) {
+                return true;
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.get(k)
+                        .is_some_and(|w| java_equals(v, w, depth + 1))
+                })
+        }
+        (Value::Entry(x), Value::Entry(y)) => {
+            java_equals(&x.0, &y.0, depth + 1) && java_equals(&x.1, &y.1, depth + 1)
+        }
+        (Value::Object(Object::Loop(x)), Value::Object(Object::Loop(y))) => Rc::ptr_eq(x, y),
+        (Value::Object(Object::Util(x)), Value::Object(Object::Util(y))) => x == y,
+        (Value::Object(Object::Class(x)), Value::Object(Object::Class(y))) => x == y,
+        _ => false,
+    }
+}
+
+impl Value {
+    /// A string value.
+    pub fn str(s: &str) -> Value {
+        Value::Str(Arc::from(s))
+    }
+
+    /// A new list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(List::new(items))
+    }
+
+    /// A new empty map.
+    pub fn empty_map() -> Value {
+        Value::Map(Map::with_capacity(0))
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Whether this is a number (`java.lang.Number`).
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_)
+        )
+    }
+
+    /// Velocity's truth of a reference: false only for null and `false`.
+    pub fn is_truthy(&self) -> bool {
+        !matches!(self, Value::Null | Value::Bool(false))
+    }
+
+    /// The simple name of the Java class of this value (`String`, `Integer`...).
+    pub fn java_class(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "Boolean",
+            Value::Int(_) => "Integer",
+            Value::Long(_) => "Long",
+            Value::BigInt(_) => "BigInteger",
+            Value::Double(_) => "Double",
+            Value::Str(_) => "String",
+            Value::Char(_) => "Character",
+            Value::List(_) => "ArrayList",
+            Value::Map(_) => "LinkedHashMap",
+            Value::Entry(_) => "Entry",
+            Value::Object(Object::Util(_)) => "Util",
+            Value::Object(Object::Loop(_)) => "ForeachScope",
+            Value::Object(Object::Block(_)) => "Block",
+            Value::Object(Object::Class(_)) => "Class",
+        }
+    }
+
+    /// The fully qualified Java class name (`java.lang.String`...).
+    pub fn java_class_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "java.lang.Boolean",
+            Value::Int(_) => "java.lang.Integer",
+            Value::Long(_) => "java.lang.Long",
+            Value::BigInt(_) => "java.math.BigInteger",
+            Value::Double(_) => "java.lang.Double",
+            Value::Str(_) => "java.lang.String",
+            Value::Char(_) => "java.lang.Character",
+            Value::List(_) => "java.util.ArrayList",
+            Value::Map(_) => "java.util.LinkedHashMap",
+            Value::Entry(_) => "java.util.LinkedHashMap$Entry",
+            Value::Object(Object::Util(_)) => "com.amazonaws.deepdish.transform.util.Util",
+            Value::Object(Object::Loop(_)) => "org.apache.velocity.runtime.directive.ForeachScope",
+            Value::Object(Object::Block(_)) => "org.apache.velocity.runtime.directive.Block$Reference",
+            Value::Object(Object::Class(_)) => "java.lang.Class",
+        }
+    }
+
+    /// Java `toString()`, appended to `out`. Not for `Object::Block`, which needs rendering.
+    pub fn write_java(&self, out: &mut String) {
+        format::write_java(self, out, 0)
+    }
+
+    /// Java `toString()`.
+    pub fn to_java_string(&self) -> String {
+        let mut s = String::new();
+        self.write_java(&mut s);
+        s
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}({})", self.java_class(), self.to_java_string())
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(i: i32) -> Value {
+        Value::Int(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_small() {
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    #[test]
+    fn java_equality_keeps_classes_apart() {
+        assert_eq!(Value::Int(1), Value::Int(1));
+        assert_ne!(Value::Int(1), Value::Long(1));
+        assert_eq!(Value::Double(f64::NAN), Value::Double(f64::NAN));
+        assert_ne!(Value::Double(0.0), Value::Double(-0.0));
+        let a = Value::list(vec![Value::Int(1), Value::str("x")]);
+        let b = Value::list(vec![Value::Int(1), Value::str("x")]);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn map_lookup_by_str_and_insertion_order() {
+        let m = Map::with_capacity(2);
+        assert!(m.insert(Value::str("b"), Value::Int(1)).is_none());
+        assert!(m.insert(Value::str("a"), Value::Int(2)).is_none());
+        assert_eq!(m.insert(Value::str("b"), Value::Int(3)), Some(Value::Int(1)));
+        assert_eq!(m.get_str("b"), Some(Value::Int(3)));
+        let keys: Vec<String> = m.borrow().keys().map(|k| k.to_java_string()).collect();
+        assert_eq!(keys, ["b", "a"]);
+        // Integer key 5 and String key "5" are different keys, as in Java.
+        m.insert(Value::Int(5), Value::str("five"));
+        assert_eq!(m.get_str("5"), None);
+        assert_eq!(m.get(&Value::Int(5)), Some(Value::str("five")));
+    }
+
+    #[test]
+    fn self_containing_list_compares_without_overflow() {
+        let l = List::new(vec![]);
+        l.borrow_mut(true).push(Value::List(l.clone()));
+        let m = List::new(vec![]);
+        m.borrow_mut(true).push(Value::List(m.clone()));
+        assert!(!java_equals(&Value::List(l), &Value::List(m), 0));
+    }
+}
