@@ -35,7 +35,10 @@ impl Context {
             }),
             serde_json::Value::Null => Ok(Context::new()),
             other => Err(Error::new(ErrorKind::Context {
-                message: format!("the context must be a JSON object, not {}", json_kind(&other)),
+                message: format!(
+                    "the context must be a JSON object, not {}",
+                    json_kind(&other)
+                ),
             })),
         }
     }

@@ -49,7 +49,9 @@ impl std::str::FromStr for Profile {
         match s {
             "appsync" => Ok(Profile::AppSync),
             "velocity" => Ok(Profile::Velocity),
-            other => Err(format!("unknown profile `{other}` (expected appsync or velocity)")),
+            other => Err(format!(
+                "unknown profile `{other}` (expected appsync or velocity)"
+            )),
         }
     }
 }
@@ -167,7 +169,12 @@ impl Engine {
             max_depth: self.limits.max_nesting_depth,
         };
         let ast = parser::parse(source, &options).map_err(|e| e.with_name(name))?;
-        Ok(Template::new(ast, Arc::from(source), Arc::from(name), self.clone()))
+        Ok(Template::new(
+            ast,
+            Arc::from(source),
+            Arc::from(name),
+            self.clone(),
+        ))
     }
 
     /// Compiles and renders once.

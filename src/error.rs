@@ -204,10 +204,10 @@ impl fmt::Display for Error {
             (None, None) => {}
         }
         write!(f, "{}", self.repr.kind)?;
-        if f.alternate() {
-            if let Some(l) = &self.repr.location {
-                write!(f, "\n{}", l.snippet())?;
-            }
+        if f.alternate()
+            && let Some(l) = &self.repr.location
+        {
+            write!(f, "\n{}", l.snippet())?;
         }
         Ok(())
     }

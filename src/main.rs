@@ -15,7 +15,11 @@ const EXIT_PARSE: u8 = 3;
 const EXIT_RENDER: u8 = 4;
 
 #[derive(Parser)]
-#[command(name = "appsync-vtl", version, about = "Run AWS AppSync VTL mapping templates offline")]
+#[command(
+    name = "appsync-vtl",
+    version,
+    about = "Run AWS AppSync VTL mapping templates offline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,7 +60,14 @@ fn main() -> ExitCode {
             profile,
             now,
             seed,
-        } => render(&template, context.as_deref(), vars.as_deref(), profile, now, seed),
+        } => render(
+            &template,
+            context.as_deref(),
+            vars.as_deref(),
+            profile,
+            now,
+            seed,
+        ),
     }
 }
 
@@ -112,7 +123,12 @@ fn render(
     if let Some(now) = now {
         match parse_rfc3339_millis(&now) {
             Some(ms) => engine = engine.with_clock(Clock::Fixed(ms)),
-            None => return fail(EXIT_INPUT, format!("--now: `{now}` is not an RFC 3339 time")),
+            None => {
+                return fail(
+                    EXIT_INPUT,
+                    format!("--now: `{now}` is not an RFC 3339 time"),
+                );
+            }
         }
     }
     if let Some(seed) = seed {
@@ -126,7 +142,11 @@ fn render(
     match compiled.render(&ctx) {
         Ok(r) => {
             let mut out = std::io::stdout().lock();
-            if out.write_all(r.output.as_bytes()).and_then(|_| out.flush()).is_err() {
+            if out
+                .write_all(r.output.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
                 return ExitCode::from(EXIT_RENDER);
             }
             ExitCode::SUCCESS

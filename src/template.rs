@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::eval::{Evaluator, Runtime};
 use crate::parser::builtin;
 use crate::util::Namespace;
-use crate::value::{from_json, to_json, Object, Value};
+use crate::value::{Object, Value, from_json, to_json};
 use crate::{Context, Rendered};
 
 /// A compiled template. Cheap to clone, `Send + Sync`: compile once, keep it (in a
@@ -27,7 +27,12 @@ struct Inner {
 }
 
 impl Template {
-    pub(crate) fn new(ast: ast::Template, source: Arc<str>, name: Arc<str>, engine: Engine) -> Self {
+    pub(crate) fn new(
+        ast: ast::Template,
+        source: Arc<str>,
+        name: Arc<str>,
+        engine: Engine,
+    ) -> Self {
         Template {
             inner: Arc::new(Inner {
                 ast,
@@ -112,15 +117,15 @@ fn build_ctx(context: &Context, profile: Profile) -> Value {
         None if profile == Profile::AppSync => Value::empty_map(),
         None => return Value::Null,
     };
-    if profile == Profile::AppSync {
-        if let Value::Map(m) = &ctx {
-            let args = m.get_str("arguments").or_else(|| m.get_str("args"));
-            let args = args.unwrap_or_else(Value::empty_map);
-            m.insert(Value::str("arguments"), args.clone());
-            m.insert(Value::str("args"), args);
-            if m.get_str("stash").is_none_or(|s| s.is_null()) {
-                m.insert(Value::str("stash"), Value::empty_map());
-            }
+    if profile == Profile::AppSync
+        && let Value::Map(m) = &ctx
+    {
+        let args = m.get_str("arguments").or_else(|| m.get_str("args"));
+        let args = args.unwrap_or_else(Value::empty_map);
+        m.insert(Value::str("arguments"), args.clone());
+        m.insert(Value::str("args"), args);
+        if m.get_str("stash").is_none_or(|s| s.is_null()) {
+            m.insert(Value::str("stash"), Value::empty_map());
         }
     }
     ctx

@@ -14,8 +14,7 @@ pub use runtime::AppendedError;
 pub(crate) use runtime::Runtime;
 
 use crate::ast::{
-    self, BinOp, Block, Expr, Foreach, Interpolated, MacroCall, Node, Part, Reference, Set,
-    VarId,
+    self, BinOp, Block, Expr, Foreach, Interpolated, MacroCall, Node, Part, Reference, Set, VarId,
 };
 use crate::engine::Profile;
 use crate::error::{Error, ErrorKind, Limit};
@@ -23,7 +22,7 @@ use crate::limits::Limits;
 use crate::parser::builtin;
 use crate::span::Span;
 use crate::util;
-use crate::value::{methods, ops, List, LoopInfo, Map, Object, Value};
+use crate::value::{List, LoopInfo, Map, Object, Value, methods, ops};
 
 /// Why evaluation of a node stopped early.
 pub(crate) enum Flow {
@@ -158,18 +157,17 @@ impl<'t> Evaluator<'t> {
 
     fn lookup(&mut self, id: VarId) -> Eval<Value> {
         if let Some(frame) = self.frames.last() {
-            if let Some(i) = frame.params.iter().position(|p| *p == id) {
-                if !frame.unbound[i] {
-                    if let Some(arg) = frame.args.get(i) {
-                        let arg = arg.clone();
-                        return self.in_caller(|ev| ev.eval(&arg));
-                    }
-                }
+            if let Some(i) = frame.params.iter().position(|p| *p == id)
+                && !frame.unbound[i]
+                && let Some(arg) = frame.args.get(i)
+            {
+                let arg = arg.clone();
+                return self.in_caller(|ev| ev.eval(&arg));
             }
-            if id == builtin::BODY_CONTENT {
-                if let Some(body) = &frame.body {
-                    return Ok(Value::Object(Object::Block(body.clone())));
-                }
+            if id == builtin::BODY_CONTENT
+                && let Some(body) = &frame.body
+            {
+                return Ok(Value::Object(Object::Block(body.clone())));
             }
         }
         Ok(self.var(id).clone())
@@ -186,10 +184,10 @@ impl<'t> Evaluator<'t> {
     }
 
     fn assign(&mut self, id: VarId, value: Value) {
-        if let Some(frame) = self.frames.last_mut() {
-            if let Some(i) = frame.params.iter().position(|p| *p == id) {
-                frame.unbound[i] = true;
-            }
+        if let Some(frame) = self.frames.last_mut()
+            && let Some(i) = frame.params.iter().position(|p| *p == id)
+        {
+            frame.unbound[i] = true;
         }
         let i = id.0 as usize;
         if i >= self.vars.len() {
@@ -312,14 +310,12 @@ impl<'t> Evaluator<'t> {
     /// What a null reference renders as: its own text, except a bare macro parameter, which
     /// shows the caller's argument text (`#m($undef)` renders `$undef`).
     fn null_literal(&self, r: &Reference) -> String {
-        if r.parts.is_empty() {
-            if let Some(frame) = self.frames.last() {
-                if let Some(i) = frame.params.iter().position(|p| *p == r.root) {
-                    if let (false, Some(Expr::Ref(arg))) = (frame.unbound[i], frame.args.get(i)) {
-                        return arg.literal.to_string();
-                    }
-                }
-            }
+        if r.parts.is_empty()
+            && let Some(frame) = self.frames.last()
+            && let Some(i) = frame.params.iter().position(|p| *p == r.root)
+            && let (false, Some(Expr::Ref(arg))) = (frame.unbound[i], frame.args.get(i))
+        {
+            return arg.literal.to_string();
         }
         r.literal.to_string()
     }
@@ -455,7 +451,11 @@ impl<'t> Evaluator<'t> {
             };
             cursor += 1;
             if cursor > self.limits.max_loop_iterations {
-                break Err(self.limit(Limit::LoopIterations, self.limits.max_loop_iterations, f.span));
+                break Err(self.limit(
+                    Limit::LoopIterations,
+                    self.limits.max_loop_iterations,
+                    f.span,
+                ));
             }
             self.total_iterations += 1;
             if self.total_iterations > self.limits.max_total_iterations {
@@ -521,8 +521,12 @@ impl<'t> Evaluator<'t> {
             .extra_names
             .take()
             .unwrap_or_else(|| self.template.names.clone());
-        let macro_names: Vec<Arc<str>> =
-            self.template.macros.iter().map(|m| m.name.clone()).collect();
+        let macro_names: Vec<Arc<str>> = self
+            .template
+            .macros
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
         let parsed = crate::parser::parse_fragment(
             &text,
             self.profile,
@@ -673,7 +677,11 @@ impl<'t> Evaluator<'t> {
                 self.concat_part(&l, &b.left, &mut s);
                 self.concat_part(&r, &b.right, &mut s);
                 if s.len() > self.limits.max_string_bytes {
-                    return Err(self.limit(Limit::StringSize, self.limits.max_string_bytes, b.span));
+                    return Err(self.limit(
+                        Limit::StringSize,
+                        self.limits.max_string_bytes,
+                        b.span,
+                    ));
                 }
                 Value::Str(Arc::from(s))
             }
@@ -730,9 +738,8 @@ impl<'t> Evaluator<'t> {
                 }
                 match target {
                     Value::Object(Object::Util(ns)) => {
-                        util::call(&mut self.rt, *ns, &m.name, &args).map_err(|f| match f {
-                            util::Failure::Error(kind) => self.error(kind, m.span),
-                        })
+                        util::call(&mut self.rt, *ns, &m.name, &args)
+                            .map_err(|f| self.error(*f.0, m.span))
                     }
                     _ => methods::call(target, &m.name, &args).map_err(|reason| {
                         self.error(

@@ -1,8 +1,8 @@
 //! `java.util.Formatter` for `String.format`: `%[index$][flags][width][.precision]conversion`
 //! with the conversions templates use (`s S d x X o f e E c b B n %`).
 
-use crate::value::methods::Thrown;
 use crate::value::Value;
+use crate::value::methods::Thrown;
 
 /// Formats `args` with a Java format string.
 pub(crate) fn java_format(fmt: &str, args: &[Value]) -> Result<String, Thrown> {
@@ -25,13 +25,18 @@ pub(crate) fn java_format(fmt: &str, args: &[Value]) -> Result<String, Thrown> {
             spec.push(d);
         }
         let Some(conv) = conversion else {
-            return Err(format!("java.util.UnknownFormatConversionException: Conversion = '%{spec}'"));
+            return Err(format!(
+                "java.util.UnknownFormatConversionException: Conversion = '%{spec}'"
+            ));
         };
         let (index, rest) = match spec.split_once('$') {
             Some((i, rest)) => (i.parse::<usize>().ok(), rest.to_string()),
             None => (None, spec.clone()),
         };
-        let flags: String = rest.chars().take_while(|c| "-#+ 0,(".contains(*c)).collect();
+        let flags: String = rest
+            .chars()
+            .take_while(|c| "-#+ 0,(".contains(*c))
+            .collect();
         let rest = &rest[flags.len()..];
         let (width, precision) = match rest.split_once('.') {
             Some((w, p)) => (w.parse::<usize>().ok(), p.parse::<usize>().ok()),
@@ -68,7 +73,12 @@ fn mismatch(conv: char, arg: &Value) -> Thrown {
     )
 }
 
-fn convert(conv: char, arg: &Value, flags: &str, precision: Option<usize>) -> Result<String, Thrown> {
+fn convert(
+    conv: char,
+    arg: &Value,
+    flags: &str,
+    precision: Option<usize>,
+) -> Result<String, Thrown> {
     Ok(match conv {
         's' | 'S' => {
             let mut s = arg.to_java_string();
@@ -91,7 +101,9 @@ fn convert(conv: char, arg: &Value, flags: &str, precision: Option<usize>) -> Re
         }
         'c' => match arg {
             Value::Char(c) => c.to_string(),
-            Value::Int(i) => char::from_u32(*i as u32).map(String::from).unwrap_or_default(),
+            Value::Int(i) => char::from_u32(*i as u32)
+                .map(String::from)
+                .unwrap_or_default(),
             Value::Null => "null".into(),
             _ => return Err(mismatch(conv, arg)),
         },
@@ -188,7 +200,7 @@ fn sign(negative: bool, digits: String, flags: &str) -> String {
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -232,10 +244,21 @@ mod tests {
         let f = |fmt: &str, args: &[Value]| java_format(fmt, args).unwrap();
         assert_eq!(f("%05d", &[Value::Int(42)]), "00042");
         assert_eq!(
-            f("%s-%d-%5.2f|%x", &[Value::str("a"), Value::Int(3), Value::Double(1.5), Value::Int(255)]),
+            f(
+                "%s-%d-%5.2f|%x",
+                &[
+                    Value::str("a"),
+                    Value::Int(3),
+                    Value::Double(1.5),
+                    Value::Int(255)
+                ]
+            ),
             "a-3- 1.50|ff"
         );
-        assert_eq!(f("%-4s|%,d", &[Value::str("ab"), Value::Long(1234567)]), "ab  |1,234,567");
+        assert_eq!(
+            f("%-4s|%,d", &[Value::str("ab"), Value::Long(1234567)]),
+            "ab  |1,234,567"
+        );
         assert_eq!(f("%2$s %1$s", &[Value::str("a"), Value::str("b")]), "b a");
         assert!(java_format("%d", &[Value::str("x")]).is_err());
         assert!(java_format("%s", &[]).is_err());

@@ -42,7 +42,9 @@ fn compile(pattern: &str, anchored: bool) -> Result<Rc<Regex>, Thrown> {
         .delegate_size_limit(1 << 20)
         .delegate_dfa_size_limit(1 << 20)
         .build()
-        .map_err(|e| format!("java.util.regex.PatternSyntaxException: {e} near index 0\n{pattern}"))?;
+        .map_err(|e| {
+            format!("java.util.regex.PatternSyntaxException: {e} near index 0\n{pattern}")
+        })?;
     let re = Rc::new(re);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -122,8 +124,9 @@ fn parse_replacement(rep: &str, groups: usize) -> Result<Vec<Piece>, Thrown> {
                         pieces.push(Piece::Group(n));
                     }
                     Some(_) => {
-                        return Err("java.lang.IllegalArgumentException: Illegal group reference"
-                            .into());
+                        return Err(
+                            "java.lang.IllegalArgumentException: Illegal group reference".into(),
+                        );
                     }
                     None => {
                         return Err("java.lang.IllegalArgumentException: Illegal group reference: group index is missing".into());
@@ -244,7 +247,10 @@ mod tests {
     #[test]
     fn java_split_rules() {
         assert_eq!(split(",", "a,b,,c,,", 0).unwrap(), ["a", "b", "", "c"]);
-        assert_eq!(split(",", "a,b,,c,,", -1).unwrap(), ["a", "b", "", "c", "", ""]);
+        assert_eq!(
+            split(",", "a,b,,c,,", -1).unwrap(),
+            ["a", "b", "", "c", "", ""]
+        );
         assert_eq!(split(",", "a,b,c", 2).unwrap(), ["a", "b,c"]);
         assert_eq!(split("", "abc", 0).unwrap(), ["a", "b", "c"]);
         assert_eq!(split(",", "", 0).unwrap(), [""]);
@@ -253,11 +259,21 @@ mod tests {
 
     #[test]
     fn java_replacements() {
-        assert_eq!(replace("(l+)", "Hello, World", "<$1>", true).unwrap(), "He<ll>o, Wor<l>d");
-        assert_eq!(replace("[aeiou]", "Hello, World", "_", true).unwrap(), "H_ll_, W_rld");
+        assert_eq!(
+            replace("(l+)", "Hello, World", "<$1>", true).unwrap(),
+            "He<ll>o, Wor<l>d"
+        );
+        assert_eq!(
+            replace("[aeiou]", "Hello, World", "_", true).unwrap(),
+            "H_ll_, W_rld"
+        );
         assert_eq!(replace("l", "Hello", "1", false).unwrap(), "He1lo");
         assert_eq!(replace("x*", "abc", "-", true).unwrap(), "-a-b-c-");
-        assert!(replace("o", "foo", "$", true).unwrap_err().contains("group index is missing"));
+        assert!(
+            replace("o", "foo", "$", true)
+                .unwrap_err()
+                .contains("group index is missing")
+        );
         assert_eq!(replace("o", "foo", "\\$", true).unwrap(), "f$$");
     }
 

@@ -9,7 +9,11 @@ use crate::span::Span;
 
 /// A syntax error with `message` at byte `offset` of `source`.
 pub(super) fn syntax(source: &str, offset: usize, message: String) -> Error {
-    Error::at(ErrorKind::Syntax { message }, source, Span::new(offset, offset))
+    Error::at(
+        ErrorKind::Syntax { message },
+        source,
+        Span::new(offset, offset),
+    )
 }
 
 /// Turns a failure of the whole-template parse into an error.
@@ -104,10 +108,10 @@ fn expected(e: &pest::error::Error<Rule>) -> String {
     };
     let mut words: Vec<&'static str> = Vec::new();
     for rule in positives {
-        if let Some(w) = describe(*rule) {
-            if !words.contains(&w) {
-                words.push(w);
-            }
+        if let Some(w) = describe(*rule)
+            && !words.contains(&w)
+        {
+            words.push(w);
         }
     }
     match words.len() {

@@ -9,9 +9,8 @@ use pest::iterators::Pair;
 use super::diagnostics::{explain, syntax};
 use super::{ParseOptions, Rule};
 use crate::ast::{
-    self, BinOp, Binary, Block, Break, Define, Evaluate, Expr, Foreach, If, Include,
-    Interpolated, Invalid, MacroCall, MacroDef, Method, Names, Node, Part, Reference, Return,
-    Set,
+    self, BinOp, Binary, Block, Break, Define, Evaluate, Expr, Foreach, If, Include, Interpolated,
+    Invalid, MacroCall, MacroDef, Method, Names, Node, Part, Reference, Return, Set,
 };
 use crate::error::{Error, Result};
 use crate::span::Span;
@@ -131,8 +130,8 @@ impl<'s, 'n> Lowerer<'s, 'n> {
     fn block(&mut self, pair: Pair<'_, Rule>) -> Result<Block> {
         let mut nodes: Vec<Node> = Vec::new();
         let mut text = String::new();
-        let mut pairs = pair.into_inner().peekable();
-        while let Some(p) = pairs.next() {
+        let pairs = pair.into_inner().peekable();
+        for p in pairs {
             match p.as_rule() {
                 Rule::text | Rule::stray => text.push_str(p.as_str()),
                 Rule::line_comment | Rule::block_comment => {}
@@ -461,14 +460,14 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         let index = self.macro_index.get(name.as_str()).copied();
         // Only the template's own pass records definitions (nested string templates and
         // #evaluate fragments have no macro table of their own).
-        if let Some(slot) = index.and_then(|i| self.macros.get_mut(i)) {
-            if slot.is_none() {
-                *slot = Some(MacroDef {
-                    name: Arc::from(name.as_str()),
-                    params: params.into(),
-                    body,
-                });
-            }
+        if let Some(slot) = index.and_then(|i| self.macros.get_mut(i))
+            && slot.is_none()
+        {
+            *slot = Some(MacroDef {
+                name: Arc::from(name.as_str()),
+                params: params.into(),
+                body,
+            });
         }
         Ok(())
     }
@@ -513,9 +512,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             "evaluate" => match exprs.next() {
                 Some(arg) => Node::Evaluate(Box::new(Evaluate { arg, span })),
                 None => {
-                    return Err(
-                        self.error_at(start, "#evaluate needs one argument".to_string())
-                    );
+                    return Err(self.error_at(start, "#evaluate needs one argument".to_string()));
                 }
             },
             "parse" | "include" => Node::Include(Box::new(Include {
@@ -739,9 +736,9 @@ impl<'s, 'n> Lowerer<'s, 'n> {
     fn number(&self, p: &Pair<'_, Rule>) -> Result<Expr> {
         let s = p.as_str();
         if s.contains(['.', 'e', 'E']) {
-            let v: f64 = s.parse().map_err(|_| {
-                self.error_at(p.as_span().start(), format!("invalid number `{s}`"))
-            })?;
+            let v: f64 = s
+                .parse()
+                .map_err(|_| self.error_at(p.as_span().start(), format!("invalid number `{s}`")))?;
             return Ok(Expr::Double(v));
         }
         if let Ok(v) = s.parse::<i32>() {
@@ -749,9 +746,9 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         } else if let Ok(v) = s.parse::<i64>() {
             Ok(Expr::Long(v))
         } else {
-            let v: BigInt = s.parse().map_err(|_| {
-                self.error_at(p.as_span().start(), format!("invalid number `{s}`"))
-            })?;
+            let v: BigInt = s
+                .parse()
+                .map_err(|_| self.error_at(p.as_span().start(), format!("invalid number `{s}`")))?;
             Ok(Expr::BigInt(Arc::new(v)))
         }
     }
@@ -831,7 +828,10 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 format!("in this string: {}", e.kind()),
             )
         })?;
-        Ok(Expr::Interpolated(Box::new(Interpolated { body, strip_last })))
+        Ok(Expr::Interpolated(Box::new(Interpolated {
+            body,
+            strip_last,
+        })))
     }
 }
 

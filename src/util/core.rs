@@ -3,17 +3,22 @@
 use std::sync::Arc;
 
 use super::json::to_json_string;
-use super::{bad_args, Failure, Outcome};
+use super::{Failure, Outcome, bad_args};
 use crate::error::ErrorKind;
 use crate::eval::{AppendedError, Runtime};
-use crate::value::{from_json, to_json, Value};
+use crate::value::{Value, from_json, to_json};
 
 fn void() -> Value {
     Value::Str(Arc::from(""))
 }
 
 /// A `String` argument (or null).
-fn opt_str<'a>(helper: &str, expected: &str, args: &'a [Value], v: &'a Value) -> Result<Option<&'a str>, Failure> {
+fn opt_str<'a>(
+    helper: &str,
+    expected: &str,
+    args: &'a [Value],
+    v: &'a Value,
+) -> Result<Option<&'a str>, Failure> {
     match v {
         Value::Str(s) => Ok(Some(s)),
         Value::Null => Ok(None),
@@ -37,7 +42,7 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, args: &[Value]) -> Outcome {
             match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(j) => from_json(&j),
                 Err(e) => {
-                    return Err(Failure::Error(ErrorKind::UtilArgument {
+                    return Err(Failure::from(ErrorKind::UtilArgument {
                         helper: name.to_string(),
                         message: format!("invalid JSON: {e}"),
                     }));
@@ -90,7 +95,7 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, args: &[Value]) -> Outcome {
             let error_info = rest.get(2).map(to_json);
             let message = message.unwrap_or_else(|| "null".to_string());
             if name == "error" {
-                return Err(Failure::Error(ErrorKind::TemplateError {
+                return Err(Failure::from(ErrorKind::TemplateError {
                     message,
                     error_type,
                     data,
@@ -107,7 +112,7 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, args: &[Value]) -> Outcome {
         }
         ("unauthorized", []) => {
             let (field, parent) = rt.field_and_type();
-            return Err(Failure::Error(ErrorKind::Unauthorized {
+            return Err(Failure::from(ErrorKind::Unauthorized {
                 message: format!("Not Authorized to access {field} on type {parent}"),
             }));
         }

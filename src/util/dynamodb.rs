@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::json::to_json_string;
-use super::{bad_args, Outcome};
+use super::{Outcome, bad_args};
 use crate::value::{List, Map, Value};
 
 fn attr(kind: &str, v: Value) -> Value {
@@ -108,15 +108,30 @@ mod tests {
     #[test]
     fn doc_examples() {
         // Examples from the AppSync developer guide, $util.dynamodb page.
-        assert_eq!(j("toDynamoDBJson", serde_json::json!("foo")), r#"{"S":"foo"}"#);
-        assert_eq!(j("toDynamoDBJson", serde_json::json!(12345)), r#"{"N":12345}"#);
-        assert_eq!(j("toDynamoDBJson", serde_json::json!(true)), r#"{"BOOL":true}"#);
         assert_eq!(
-            j("toDynamoDBJson", serde_json::json!(["foo", 123, {"bar": "baz"}])),
+            j("toDynamoDBJson", serde_json::json!("foo")),
+            r#"{"S":"foo"}"#
+        );
+        assert_eq!(
+            j("toDynamoDBJson", serde_json::json!(12345)),
+            r#"{"N":12345}"#
+        );
+        assert_eq!(
+            j("toDynamoDBJson", serde_json::json!(true)),
+            r#"{"BOOL":true}"#
+        );
+        assert_eq!(
+            j(
+                "toDynamoDBJson",
+                serde_json::json!(["foo", 123, {"bar": "baz"}])
+            ),
             r#"{"L":[{"S":"foo"},{"N":123},{"M":{"bar":{"S":"baz"}}}]}"#
         );
         assert_eq!(
-            j("toMapValuesJson", serde_json::json!({"foo": "bar", "baz": 1234, "beep": ["boop"]})),
+            j(
+                "toMapValuesJson",
+                serde_json::json!({"foo": "bar", "baz": 1234, "beep": ["boop"]})
+            ),
             r#"{"foo":{"S":"bar"},"baz":{"N":1234},"beep":{"L":[{"S":"boop"}]}}"#
         );
         assert_eq!(j("toStringJson", serde_json::json!(1)), "ERR");

@@ -2,7 +2,7 @@
 //! no spaces, insertion order, doubles in Java notation (`1.0`, `1.0E7`), non-ASCII text
 //! unescaped.
 
-use crate::value::{format::write_double, Object, Value};
+use crate::value::{Object, Value, format::write_double};
 
 /// Nesting beyond which a value is written as `null` (a collection containing itself).
 const MAX_DEPTH: usize = 200;
@@ -122,8 +122,13 @@ mod tests {
 
     #[test]
     fn compact_and_java_numbers() {
-        let v = crate::value::from_json(&serde_json::json!({"a": 1, "b": [1.0, "x\"\n\u{1}é"], "c": null}));
-        assert_eq!(to_json_string(&v), r#"{"a":1,"b":[1.0,"x\"\n\u0001é"],"c":null}"#);
+        let v = crate::value::from_json(
+            &serde_json::json!({"a": 1, "b": [1.0, "x\"\n\u{1}é"], "c": null}),
+        );
+        assert_eq!(
+            to_json_string(&v),
+            r#"{"a":1,"b":[1.0,"x\"\n\u0001é"],"c":null}"#
+        );
         assert_eq!(to_json_string(&Value::Double(1e7)), "1.0E7");
     }
 }

@@ -43,15 +43,12 @@ impl Namespace {
     }
 }
 
-/// Why a helper call failed.
-pub(crate) enum Failure {
-    /// The helper raised an error (`$util.error`, a bad argument...).
-    Error(crate::ErrorKind),
-}
+/// Why a helper call failed: the error it raised (`$util.error`, a bad argument...).
+pub(crate) struct Failure(pub Box<crate::ErrorKind>);
 
 impl From<crate::ErrorKind> for Failure {
     fn from(kind: crate::ErrorKind) -> Failure {
-        Failure::Error(kind)
+        Failure(Box::new(kind))
     }
 }
 
@@ -70,7 +67,7 @@ pub(crate) fn call(rt: &mut Runtime, ns: Namespace, name: &str, args: &[Value]) 
 /// A wrong-argument error for helper `helper`.
 pub(crate) fn bad_args(helper: &str, expected: &str, args: &[Value]) -> Failure {
     let given: Vec<&str> = args.iter().map(Value::java_class).collect();
-    Failure::Error(crate::ErrorKind::UtilArgument {
+    Failure::from(crate::ErrorKind::UtilArgument {
         helper: helper.to_string(),
         message: format!("expected ({expected}), given ({})", given.join(", ")),
     })

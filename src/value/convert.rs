@@ -19,10 +19,8 @@ pub(crate) fn from_json(json: &serde_json::Value) -> Value {
             Value::List(List::new(items.iter().map(from_json).collect()))
         }
         serde_json::Value::Object(entries) => {
-            let mut map = indexmap::IndexMap::with_capacity_and_hasher(
-                entries.len(),
-                MapHasher::default(),
-            );
+            let mut map =
+                indexmap::IndexMap::with_capacity_and_hasher(entries.len(), MapHasher::default());
             for (k, v) in entries {
                 map.insert(Value::Str(Arc::from(k.as_str())), from_json(v));
             }
@@ -79,7 +77,12 @@ fn to_json_at(v: &Value, depth: usize) -> serde_json::Value {
             .unwrap_or(J::Null),
         Value::Str(s) => J::String(s.to_string()),
         Value::Char(c) => J::String(c.to_string()),
-        Value::List(l) => J::Array(l.borrow().iter().map(|x| to_json_at(x, depth + 1)).collect()),
+        Value::List(l) => J::Array(
+            l.borrow()
+                .iter()
+                .map(|x| to_json_at(x, depth + 1))
+                .collect(),
+        ),
         Value::Map(m) => {
             let mut out = serde_json::Map::new();
             for (k, val) in m.borrow().iter() {
@@ -108,13 +111,19 @@ mod tests {
         let v = from_json(&j);
         let Value::List(l) = v else { panic!() };
         let classes: Vec<&str> = l.borrow().iter().map(|x| x.java_class()).collect();
-        assert_eq!(classes, ["Integer", "Long", "BigInteger", "Double", "Double"]);
+        assert_eq!(
+            classes,
+            ["Integer", "Long", "BigInteger", "Double", "Double"]
+        );
     }
 
     #[test]
     fn round_trip_keeps_order() {
         let text = r#"{"b":1,"a":[true,null,"x",{"z":2.5}]}"#;
         let j: serde_json::Value = serde_json::from_str(text).unwrap();
-        assert_eq!(serde_json::to_string(&to_json(&from_json(&j))).unwrap(), text);
+        assert_eq!(
+            serde_json::to_string(&to_json(&from_json(&j))).unwrap(),
+            text
+        );
     }
 }

@@ -250,7 +250,9 @@ pub(crate) fn hash_code(v: &Value, depth: usize) -> i32 {
             h.wrapping_add(hash_code(k, depth + 1) ^ hash_code(x, depth + 1))
         }),
         Value::Entry(e) => hash_code(&e.0, depth + 1) ^ hash_code(&e.1, depth + 1),
-        Value::BigInt(b) => i64::try_from(&**b).map(|l| (l ^ (l >> 32)) as i32).unwrap_or(0),
+        Value::BigInt(b) => i64::try_from(&**b)
+            .map(|l| (l ^ (l >> 32)) as i32)
+            .unwrap_or(0),
         Value::Object(_) => 0,
     }
 }
@@ -345,7 +347,11 @@ impl<'a> Utf16<'a> {
     fn index_of(&self, needle: &str, from: i64) -> i64 {
         let from = from.max(0) as usize;
         let Some(start) = self.byte_at(from) else {
-            return if needle.is_empty() { self.len() as i64 } else { -1 };
+            return if needle.is_empty() {
+                self.len() as i64
+            } else {
+                -1
+            };
         };
         match self.s[start..].find(needle) {
             Some(b) => self.units_before(start + b) as i64,
@@ -429,7 +435,9 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         },
         ("startsWith", [x, off]) => match (str_arg(x), int_arg(off)) {
             (Some(Some(x)), Some(off)) => Value::Bool(
-                off >= 0 && u.byte_at(off as usize).is_some_and(|b| s[b..].starts_with(x)),
+                off >= 0
+                    && u.byte_at(off as usize)
+                        .is_some_and(|b| s[b..].starts_with(x)),
             ),
             (Some(None), Some(_)) => return Err(npe()),
             _ => Value::Null,
@@ -445,9 +453,10 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             _ => Value::Null,
         },
         ("compareTo", [Value::Str(x)]) => Value::Int(compare_utf16(s, x)),
-        ("compareToIgnoreCase", [Value::Str(x)]) => {
-            Value::Int(compare_utf16(&s.to_uppercase().to_lowercase(), &x.to_uppercase().to_lowercase()))
-        }
+        ("compareToIgnoreCase", [Value::Str(x)]) => Value::Int(compare_utf16(
+            &s.to_uppercase().to_lowercase(),
+            &x.to_uppercase().to_lowercase(),
+        )),
         ("concat", [x]) => match str_arg(x) {
             Some(Some(x)) => Value::Str(Arc::from(format!("{s}{x}"))),
             Some(None) => return Err(npe()),
@@ -476,14 +485,18 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         }
         ("repeat", [Value::Int(n)]) => {
             if *n < 0 {
-                return Err(format!("java.lang.IllegalArgumentException: count is negative: {n}"));
+                return Err(format!(
+                    "java.lang.IllegalArgumentException: count is negative: {n}"
+                ));
             }
             if s.len().saturating_mul(*n as usize) > crate::limits::HARD_STRING_LIMIT {
                 return Err("java.lang.OutOfMemoryError: Repeating string is too long".into());
             }
             string(&s.repeat(*n as usize))
         }
-        ("format", [Value::Str(fmt), rest @ ..]) => string(&crate::java::format::java_format(fmt, rest)?),
+        ("format", [Value::Str(fmt), rest @ ..]) => {
+            string(&crate::java::format::java_format(fmt, rest)?)
+        }
         ("valueOf", [x]) => Value::Str(Arc::from(x.to_java_string())),
         ("join", [Value::Str(sep), rest @ ..]) => {
             let items: Vec<String> = match rest {
@@ -498,7 +511,12 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
 }
 
 fn split_value(parts: Vec<String>) -> Value {
-    Value::list(parts.into_iter().map(|p| Value::Str(Arc::from(p))).collect())
+    Value::list(
+        parts
+            .into_iter()
+            .map(|p| Value::Str(Arc::from(p)))
+            .collect(),
+    )
 }
 
 fn java_replace(s: &str, a: &str, b: &str) -> String {
@@ -553,8 +571,9 @@ fn compare_utf16(a: &str, b: &str) -> i32 {
 
 fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
     let len = l.len() as i64;
-    let out_of_bounds =
-        |i: i64| format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}");
+    let out_of_bounds = |i: i64| {
+        format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}")
+    };
     Ok(match (name, args) {
         ("size", []) => Value::Int(len as i32),
         ("isEmpty", []) => Value::Bool(len == 0),
@@ -797,8 +816,16 @@ fn number_static(name: &str, args: &[Value]) -> Option<Value> {
         return None;
     };
     match name {
-        "parseInt" => s.trim_start_matches('+').parse::<i32>().ok().map(Value::Int),
-        "parseLong" => s.trim_start_matches('+').parse::<i64>().ok().map(Value::Long),
+        "parseInt" => s
+            .trim_start_matches('+')
+            .parse::<i32>()
+            .ok()
+            .map(Value::Int),
+        "parseLong" => s
+            .trim_start_matches('+')
+            .parse::<i64>()
+            .ok()
+            .map(Value::Long),
         "parseDouble" => s.trim().parse::<f64>().ok().map(Value::Double),
         _ => None,
     }
@@ -819,7 +846,10 @@ mod tests {
     fn string_methods_count_utf16_units() {
         let v = Value::str("abc🚀💻");
         assert_eq!(s(call(&v, "length", &[])), "7");
-        assert_eq!(s(call(&v, "substring", &[Value::Int(3), Value::Int(5)])), "🚀");
+        assert_eq!(
+            s(call(&v, "substring", &[Value::Int(3), Value::Int(5)])),
+            "🚀"
+        );
         assert_eq!(s(call(&v, "indexOf", &[Value::str("💻")])), "5");
     }
 
@@ -842,7 +872,10 @@ mod tests {
         assert_eq!(s(call(&l, "add", &[Value::Int(0), Value::str("y")])), "");
         assert_eq!(l.to_java_string(), "[y, x]");
         let m = Value::empty_map();
-        assert_eq!(s(call(&m, "put", &[Value::str("k"), Value::Int(1)])), "null");
+        assert_eq!(
+            s(call(&m, "put", &[Value::str("k"), Value::Int(1)])),
+            "null"
+        );
         assert_eq!(s(call(&m, "put", &[Value::str("k"), Value::Int(2)])), "1");
     }
 

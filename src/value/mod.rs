@@ -319,10 +319,8 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
             }
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len()
-                && x.iter().all(|(k, v)| {
-                    y.get(k)
-                        .is_some_and(|w| java_equals(v, w, depth + 1))
-                })
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| java_equals(v, w, depth + 1)))
         }
         (Value::Entry(x), Value::Entry(y)) => {
             java_equals(&x.0, &y.0, depth + 1) && java_equals(&x.1, &y.1, depth + 1)
@@ -405,7 +403,9 @@ impl Value {
             Value::Entry(_) => "java.util.LinkedHashMap$Entry",
             Value::Object(Object::Util(_)) => "com.amazonaws.deepdish.transform.util.Util",
             Value::Object(Object::Loop(_)) => "org.apache.velocity.runtime.directive.ForeachScope",
-            Value::Object(Object::Block(_)) => "org.apache.velocity.runtime.directive.Block$Reference",
+            Value::Object(Object::Block(_)) => {
+                "org.apache.velocity.runtime.directive.Block$Reference"
+            }
             Value::Object(Object::Class(_)) => "java.lang.Class",
         }
     }
@@ -472,7 +472,10 @@ mod tests {
         let m = Map::with_capacity(2);
         assert!(m.insert(Value::str("b"), Value::Int(1)).is_none());
         assert!(m.insert(Value::str("a"), Value::Int(2)).is_none());
-        assert_eq!(m.insert(Value::str("b"), Value::Int(3)), Some(Value::Int(1)));
+        assert_eq!(
+            m.insert(Value::str("b"), Value::Int(3)),
+            Some(Value::Int(1))
+        );
         assert_eq!(m.get_str("b"), Some(Value::Int(3)));
         let keys: Vec<String> = m.borrow().keys().map(|k| k.to_java_string()).collect();
         assert_eq!(keys, ["b", "a"]);

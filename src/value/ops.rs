@@ -45,10 +45,10 @@ fn to_big(n: &Num) -> BigInt {
 /// Wraps an integer result in the larger operand class, promoting `Integer` to `Long`
 /// when it no longer fits (Velocity's `MathUtils.wrapPrimitive`).
 fn wrap(result: i64, rank: u8) -> Value {
-    if rank == 0 {
-        if let Ok(i) = i32::try_from(result) {
-            return Value::Int(i);
-        }
+    if rank == 0
+        && let Ok(i) = i32::try_from(result)
+    {
+        return Value::Int(i);
     }
     Value::Long(result)
 }
@@ -176,14 +176,46 @@ mod tests {
 
     #[test]
     fn integer_promotion_and_overflow() {
-        assert_eq!(s(arithmetic(BinOp::Add, &Value::Int(i32::MAX), &Value::Int(1))), "2147483648 Long");
-        assert_eq!(s(arithmetic(BinOp::Add, &Value::Long(i64::MAX), &Value::Int(1))), "9223372036854775808 BigInteger");
-        assert_eq!(s(arithmetic(BinOp::Div, &Value::Int(-7), &Value::Int(2))), "-3 Integer");
-        assert_eq!(s(arithmetic(BinOp::Mod, &Value::Int(-7), &Value::Int(3))), "-1 Integer");
-        assert_eq!(s(arithmetic(BinOp::Div, &Value::Int(7), &Value::Int(0))), "null");
-        assert_eq!(s(arithmetic(BinOp::Div, &Value::Double(7.0), &Value::Int(0))), "null");
-        assert_eq!(s(arithmetic(BinOp::Mul, &Value::Double(2.0), &Value::Int(3))), "6.0 Double");
-        assert_eq!(s(arithmetic(BinOp::Add, &Value::str("1"), &Value::Int(3))), "null");
+        assert_eq!(
+            s(arithmetic(
+                BinOp::Add,
+                &Value::Int(i32::MAX),
+                &Value::Int(1)
+            )),
+            "2147483648 Long"
+        );
+        assert_eq!(
+            s(arithmetic(
+                BinOp::Add,
+                &Value::Long(i64::MAX),
+                &Value::Int(1)
+            )),
+            "9223372036854775808 BigInteger"
+        );
+        assert_eq!(
+            s(arithmetic(BinOp::Div, &Value::Int(-7), &Value::Int(2))),
+            "-3 Integer"
+        );
+        assert_eq!(
+            s(arithmetic(BinOp::Mod, &Value::Int(-7), &Value::Int(3))),
+            "-1 Integer"
+        );
+        assert_eq!(
+            s(arithmetic(BinOp::Div, &Value::Int(7), &Value::Int(0))),
+            "null"
+        );
+        assert_eq!(
+            s(arithmetic(BinOp::Div, &Value::Double(7.0), &Value::Int(0))),
+            "null"
+        );
+        assert_eq!(
+            s(arithmetic(BinOp::Mul, &Value::Double(2.0), &Value::Int(3))),
+            "6.0 Double"
+        );
+        assert_eq!(
+            s(arithmetic(BinOp::Add, &Value::str("1"), &Value::Int(3))),
+            "null"
+        );
     }
 
     #[test]
