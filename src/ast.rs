@@ -40,6 +40,11 @@ impl Names {
         id
     }
 
+    /// The name with this number.
+    pub fn name(&self, id: VarId) -> Option<&str> {
+        self.names.get(id.0 as usize).map(|n| &**n)
+    }
+
     /// Number of a name, if the template uses it.
     pub fn get(&self, name: &str) -> Option<VarId> {
         self.index.get(name).copied()
@@ -267,6 +272,8 @@ pub enum Expr {
     Not(Box<Expr>),
     /// `a op b`
     Binary(Box<Binary>),
+    /// Null (a bare word in method arguments).
+    Null,
 }
 
 /// An interpolated string literal.

@@ -18,6 +18,13 @@ pub enum ErrorKind {
         /// What the parser found, in template terms.
         message: String,
     },
+    /// A string literal Velocity cannot decode (a malformed `\u` escape). Velocity reports
+    /// it when the template is first rendered, so this is not a syntax error.
+    #[error("{message}")]
+    InvalidString {
+        /// What is wrong.
+        message: String,
+    },
     /// A Java method the template called failed (Velocity aborts the render).
     #[error("{method} on {class} failed: {reason}")]
     MethodFailed {

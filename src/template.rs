@@ -89,6 +89,7 @@ impl Template {
             &engine.limits,
             engine.profile,
             vars,
+            &context.vars,
             rt,
         );
         let finished = evaluator.run()?;

@@ -68,6 +68,8 @@ pub(crate) struct Evaluator<'t> {
     vars: Vec<Value>,
     /// Names, when `#evaluate` has added some beyond the template's.
     extra_names: Option<ast::Names>,
+    /// The render's input variables, for names that only `#evaluate`d text uses.
+    inputs: &'t serde_json::Map<String, serde_json::Value>,
     frames: Vec<Frame>,
     out: String,
     rt: Runtime,
@@ -83,6 +85,7 @@ impl<'t> Evaluator<'t> {
         limits: &'t Limits,
         profile: Profile,
         vars: Vec<Value>,
+        inputs: &'t serde_json::Map<String, serde_json::Value>,
         rt: Runtime,
     ) -> Self {
         // Pre-size the output from the template text (most templates emit about as much).
@@ -95,6 +98,7 @@ impl<'t> Evaluator<'t> {
             profile,
             vars,
             extra_names: None,
+            inputs,
             frames: Vec::new(),
             out: String::with_capacity(capacity),
             rt,
@@ -346,6 +350,11 @@ impl<'t> Evaluator<'t> {
             return Ok(());
         }
         let target = &s.target;
+        // Velocity stores `#set(${a} = ...)` and `#set($!a = ...)` under a name no
+        // reference can read; for us they assign nothing (the right side still ran).
+        if target.quiet || target.literal.starts_with("${") {
+            return Ok(());
+        }
         let Some((last, path)) = target.parts.split_last() else {
             self.assign(target.root, value);
             return Ok(());
@@ -534,8 +543,15 @@ impl<'t> Evaluator<'t> {
             &mut names,
             &macro_names,
         );
-        if names.len() > self.vars.len() {
+        let known = self.vars.len();
+        if names.len() > known {
             self.vars.resize(names.len(), Value::Null);
+            for i in known..names.len() {
+                let input = names.name(VarId(i as u32)).and_then(|n| self.inputs.get(n));
+                if let Some(json) = input {
+                    self.vars[i] = crate::value::from_json(json);
+                }
+            }
         }
         self.extra_names = Some(names);
         let r = match parsed {
@@ -612,6 +628,7 @@ impl<'t> Evaluator<'t> {
             Expr::Range(bounds) => self.range(&bounds.0, &bounds.1)?,
             Expr::Not(x) => Value::Bool(!self.truthy(x)?),
             Expr::Binary(b) => self.binary(b)?,
+            Expr::Null => Value::Null,
         })
     }
 

@@ -72,8 +72,11 @@ pub(super) struct Lowerer<'s, 'n> {
     base: u32,
     options: &'s ParseOptions,
     names: &'n mut Names,
+    /// Macros that calls bind to (none when the profile disables macros).
     macro_index: HashMap<Arc<str>, usize>,
     macros: Vec<Option<MacroDef>>,
+    /// Every macro name defined in the template (they make `\#name` an escape).
+    macro_names: Arc<[Arc<str>]>,
     /// Interpolated strings nest templates; bounded like any other nesting.
     string_depth: usize,
 }
@@ -85,18 +88,23 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         names: &'n mut Names,
         macro_names: &[Arc<str>],
     ) -> Self {
-        let macro_index = macro_names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
+        let macro_index: HashMap<Arc<str>, usize> = if options.profile.macros_enabled() {
+            macro_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         Lowerer {
             src,
             base: 0,
             options,
             names,
+            macros: vec![None; macro_index.len()],
             macro_index,
-            macros: vec![None; macro_names.len()],
+            macro_names: macro_names.into(),
             string_depth: 0,
         }
     }
@@ -198,7 +206,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         matches!(name, "if" | "end" | "set" | "else" | "elseif" | "stop")
             || COMMON_DIRECTIVES.contains(&name)
             || self.options.profile.extra_directives().contains(&name)
-            || self.macro_index.contains_key(name)
+            || self.macro_names.iter().any(|m| &**m == name)
     }
 
     /// `\#name` (after `\\` pairs): Velocity drops half the backslashes and the escape when
@@ -249,14 +257,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         let (Some(target), Some(value)) = (inner.next(), inner.next()) else {
             return Err(self.error_at(span.start as usize, "invalid #set".into()));
         };
-        let target_start = target.as_span().start();
         let target = self.reference(target)?;
-        if matches!(target.parts.last(), Some(Part::Method(_))) {
-            return Err(self.error_at(
-                target_start,
-                "the left side of #set cannot end with a method call".into(),
-            ));
-        }
         let value = self.expr(value)?;
         Ok(Node::Set(Box::new(Set {
             target,
@@ -379,7 +380,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             None => Arc::from(Vec::new()),
         };
         match name.as_str() {
-            "foreach" => self.foreach(args, body, span, start).map(Some),
+            "foreach" => self.foreach(args, body, span).map(Some),
             "define" => {
                 let var = match args.first() {
                     Some(DirArg::Expr(Expr::Ref(r))) if r.parts.is_empty() => r.root,
@@ -413,21 +414,27 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         }
     }
 
-    fn foreach(&mut self, args: Vec<DirArg>, body: Block, span: Span, at: usize) -> Result<Node> {
-        let usage = "#foreach needs ($item in $list)";
+    fn foreach(&mut self, args: Vec<DirArg>, body: Block, span: Span) -> Result<Node> {
+        // Velocity accepts any arguments when parsing and fails when rendering.
+        let invalid = || {
+            Node::Invalid(Box::new(Invalid {
+                directive: Arc::from("foreach"),
+                span,
+            }))
+        };
         let mut it = args.into_iter();
         let (Some(var), Some(DirArg::Word(_)), Some(iterable), None) =
             (it.next(), it.next(), it.next(), it.next())
         else {
-            return Err(self.error_at(at, usage.to_string()));
+            return Ok(invalid());
         };
         let var = match var {
             DirArg::Expr(Expr::Ref(r)) if r.parts.is_empty() => r.root,
-            _ => return Err(self.error_at(at, usage.to_string())),
+            _ => return Ok(invalid()),
         };
         let iterable = match iterable {
             DirArg::Expr(e) => e,
-            DirArg::Word(_) => return Err(self.error_at(at, usage.to_string())),
+            DirArg::Word(_) => return Ok(invalid()),
         };
         Ok(Node::Foreach(Box::new(Foreach {
             var,
@@ -677,21 +684,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                         ),
                     ));
                 }
-                let span = self.span(&p);
-                let text = p.as_str();
-                let mut root = None;
-                let mut parts = Vec::new();
-                for part in p.into_inner() {
-                    self.reference_part(part, &mut root, &mut parts)?;
-                }
-                Expr::Ref(Box::new(Reference {
-                    root: root.unwrap_or(super::builtin::CTX),
-                    parts: parts.into(),
-                    quiet: false,
-                    escapes: 0,
-                    literal: text.into(),
-                    span,
-                }))
+                Expr::Null
             }
             Rule::range => {
                 let mut inner = p.into_inner();
@@ -791,7 +784,13 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         if inner.as_rule() == Rule::sq_string {
             return Ok(Expr::Str(Arc::from(body.replace("''", "'"))));
         }
-        let text = unescape_unicode(&body.replace("\"\"", "\""));
+        let text = unescape_unicode(&body.replace("\"\"", "\"")).map_err(|message| {
+            Error::at(
+                crate::error::ErrorKind::InvalidString { message },
+                self.src,
+                Span::new(span.start as usize - self.base as usize, 0),
+            )
+        })?;
         if !text.contains(['$', '#']) {
             return Ok(Expr::Str(Arc::from(text)));
         }
@@ -817,6 +816,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 names: &mut *self.names,
                 macro_index: self.macro_index.clone(),
                 macros: Vec::new(),
+                macro_names: self.macro_names.clone(),
                 string_depth: self.string_depth + 1,
             };
             sub.template(root)
@@ -900,10 +900,11 @@ fn unary(items: &mut [Item], pos: &mut usize) -> Option<Expr> {
 }
 
 /// `\uXXXX` escapes in double-quoted strings (the only escape Velocity 1.7 processes).
-/// Consecutive escapes are decoded together so surrogate pairs make one character.
-fn unescape_unicode(s: &str) -> String {
+/// Consecutive escapes are decoded together so surrogate pairs make one character. A `\u`
+/// without four hex digits after it fails, as in Velocity.
+fn unescape_unicode(s: &str) -> std::result::Result<String, String> {
     if !s.contains("\\u") {
-        return s.to_string();
+        return Ok(s.to_string());
     }
     let mut out = String::with_capacity(s.len());
     let mut units: Vec<u16> = Vec::new();
@@ -914,10 +915,18 @@ fn unescape_unicode(s: &str) -> String {
                 .get(i + 2..i + 6)
                 .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
                 .and_then(|h| u16::from_str_radix(h, 16).ok());
-            if let Some(unit) = hex {
-                units.push(unit);
-                i += 6;
-                continue;
+            match hex {
+                Some(unit) => {
+                    units.push(unit);
+                    i += 6;
+                    continue;
+                }
+                None => {
+                    let bad: String = s[i..].chars().take(6).collect();
+                    return Err(format!(
+                        "invalid unicode escape `{bad}` in a string (expected \\u and four hex digits)"
+                    ));
+                }
             }
         }
         if !units.is_empty() {
@@ -928,7 +937,7 @@ fn unescape_unicode(s: &str) -> String {
         i += c.len_utf8();
     }
     out.push_str(&String::from_utf16_lossy(&units));
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -937,10 +946,11 @@ mod tests {
 
     #[test]
     fn unicode_escapes() {
-        assert_eq!(unescape_unicode("\\u0041\\u00e9"), "Aé");
-        assert_eq!(unescape_unicode("x\\u0041y"), "xAy");
-        assert_eq!(unescape_unicode("\\ud83d\\ude80"), "🚀");
-        assert_eq!(unescape_unicode("\\u00zz"), "\\u00zz");
-        assert_eq!(unescape_unicode("a\\tb"), "a\\tb");
+        assert_eq!(unescape_unicode("\\u0041\\u00e9").unwrap(), "Aé");
+        assert_eq!(unescape_unicode("x\\u0041y").unwrap(), "xAy");
+        assert_eq!(unescape_unicode("\\ud83d\\ude80").unwrap(), "🚀");
+        assert!(unescape_unicode("\\u00zz").is_err());
+        assert!(unescape_unicode("\\u00").is_err());
+        assert_eq!(unescape_unicode("a\\tb").unwrap(), "a\\tb");
     }
 }

@@ -36,11 +36,8 @@ pub(crate) fn parse(source: &str, options: &ParseOptions) -> Result<ast::Templat
         names.intern(builtin);
     }
     let root = parse_rule(Rule::template, source)?;
-    let macro_names = if options.profile.macros_enabled() {
-        lower::macro_names(root.clone())
-    } else {
-        Vec::new()
-    };
+    // Macro names count as directives for `\#name` escapes even where macros are disabled.
+    let macro_names = lower::macro_names(root.clone());
     let mut lowerer = lower::Lowerer::new(source, options, &mut names, &macro_names);
     let body = lowerer.template(root)?;
     let macros = lowerer.finish_macros()?;

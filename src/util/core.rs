@@ -27,7 +27,7 @@ fn opt_str<'a>(
 }
 
 fn is_blank(s: &str) -> bool {
-    s.chars().all(char::is_whitespace)
+    s.chars().all(crate::value::methods::java_is_whitespace)
 }
 
 /// Dispatches `$util.name(args)`.

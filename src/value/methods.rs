@@ -71,7 +71,7 @@ pub(crate) fn property(target: &Value, name: &str) -> Value {
         },
         Value::Str(s) => match getter {
             "empty" => Value::Bool(s.is_empty()),
-            "blank" => Value::Bool(s.trim_matches(java_whitespace).is_empty()),
+            "blank" => Value::Bool(s.chars().all(java_is_whitespace)),
             "bytes" => Value::list(s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect()),
             _ => Value::Null,
         },
@@ -268,9 +268,18 @@ fn static_method(name: &str, args: &[Value]) -> Option<Value> {
 // ---------------------------------------------------------------------------------------------
 // String
 
-/// Java's `Character.isWhitespace` for `trim`/`strip`-like checks (trim uses `<= ' '`).
+/// What `String.trim` removes: every character up to U+0020.
 fn java_whitespace(c: char) -> bool {
     c <= ' '
+}
+
+/// Java's `Character.isWhitespace` (used by `strip` and `isBlank`): Unicode spaces except
+/// the non-breaking ones, and the ASCII separators.
+pub(crate) fn java_is_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | '\u{1C}'..='\u{1F}'
+    ) || (c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}' | '\u{2007}' | '\u{202F}'))
 }
 
 /// UTF-16 helpers: Java indexes strings by UTF-16 code unit.
@@ -340,7 +349,9 @@ impl<'a> Utf16<'a> {
             ));
         }
         let b = self.byte_at(i as usize).unwrap_or(0);
-        Ok(self.s[b..].chars().next().unwrap_or('\u{fffd}'))
+        let c = self.s[b..].chars().next().unwrap_or('?');
+        // Half of a surrogate pair: Java returns a lone surrogate, which prints as `?`.
+        Ok(if c.len_utf16() == 2 { '?' } else { c })
     }
 
     /// `indexOf(needle, from)` in UTF-16 units.
@@ -386,7 +397,7 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
     Ok(match (name, args) {
         ("length", []) => Value::Int(u.len() as i32),
         ("isEmpty", []) => Value::Bool(s.is_empty()),
-        ("isBlank", []) => Value::Bool(s.chars().all(char::is_whitespace)),
+        ("isBlank", []) => Value::Bool(s.chars().all(java_is_whitespace)),
         ("substring", [b]) => match int_arg(b) {
             Some(b) => string(u.substring(b, u.len() as i64)?),
             None => Value::Null,
@@ -465,9 +476,9 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         ("toUpperCase", []) => string(&s.to_uppercase()),
         ("toLowerCase", []) => string(&s.to_lowercase()),
         ("trim", []) => string(s.trim_matches(java_whitespace)),
-        ("strip", []) => string(s.trim()),
-        ("stripLeading", []) => string(s.trim_start()),
-        ("stripTrailing", []) => string(s.trim_end()),
+        ("strip", []) => string(s.trim_matches(java_is_whitespace)),
+        ("stripLeading", []) => string(s.trim_start_matches(java_is_whitespace)),
+        ("stripTrailing", []) => string(s.trim_end_matches(java_is_whitespace)),
         ("intern" | "toString", []) => Value::Str(s.clone()),
         ("replace", [a, b]) => match (a, b) {
             (Value::Str(a), Value::Str(b)) => string(&java_replace(s, a, b)),
