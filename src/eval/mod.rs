@@ -22,7 +22,7 @@ use crate::limits::Limits;
 use crate::parser::builtin;
 use crate::span::Span;
 use crate::util;
-use crate::value::{List, LoopInfo, Map, Object, Value, methods, ops};
+use crate::value::{List, LoopInfo, Map, MapView, Object, Value, methods, ops};
 
 /// Why evaluation of a node stopped early.
 pub(crate) enum Flow {
@@ -408,21 +408,23 @@ impl<'t> Evaluator<'t> {
     fn foreach(&mut self, f: &Foreach) -> Eval<()> {
         enum Source {
             List(List),
-            Map(Map),
+            Map(Map, MapView),
         }
         let source = match self.eval(&f.iterable)? {
             Value::List(l) => Source::List(l),
-            Value::Map(m) => Source::Map(m),
+            // Iterating a map iterates its values.
+            Value::Map(m) => Source::Map(m, MapView::Values),
+            Value::Object(Object::View(m, view)) => Source::Map(m, view),
             // null, strings, numbers...: no iterations (Velocity logs and goes on).
             _ => return Ok(()),
         };
         let len = |s: &Source| match s {
             Source::List(l) => l.len(),
-            Source::Map(m) => m.len(),
+            Source::Map(m, _) => m.len(),
         };
         let mods = |s: &Source| match s {
             Source::List(l) => l.mods(),
-            Source::Map(m) => m.mods(),
+            Source::Map(m, _) => m.mods(),
         };
         let saved = [
             self.var(f.var).clone(),
@@ -452,7 +454,7 @@ impl<'t> Evaluator<'t> {
             }
             let item = match &source {
                 Source::List(l) => l.get(cursor),
-                Source::Map(m) => m.borrow().get_index(cursor).map(|(_, v)| v.clone()),
+                Source::Map(m, view) => m.view_item(*view, cursor),
             };
             let Some(item) = item else {
                 break Err(self.error(ErrorKind::ConcurrentModification, f.span));

@@ -142,7 +142,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         for p in pairs {
             match p.as_rule() {
                 Rule::text | Rule::stray => text.push_str(p.as_str()),
-                Rule::line_comment | Rule::block_comment => {}
+                Rule::line_comment | Rule::block_comment | Rule::dollar_drop => {}
                 Rule::escaped_dir => text.push_str(&self.escaped_directive(p.as_str())),
                 Rule::escape_pairs => {
                     let n = p.as_str().len() / 2;

@@ -78,7 +78,9 @@ fn write_at(v: &Value, out: &mut String, depth: usize) {
             write_at(&e.1, out, depth + 1);
             out.push('}');
         }
-        Value::Object(Object::Loop(_)) => out.push_str("{}"),
+        Value::Object(Object::View(m, view)) => {
+            write_at(&Value::list(m.view_items(*view)), out, depth + 1)
+        }
         Value::Object(_) => out.push_str("{}"),
     }
 }

@@ -96,6 +96,12 @@ fn to_json_at(v: &Value, depth: usize) -> serde_json::Value {
             J::Object(out)
         }
         Value::Object(Object::Loop(_)) => J::Object(serde_json::Map::new()),
+        Value::Object(Object::View(m, view)) => J::Array(
+            m.view_items(*view)
+                .iter()
+                .map(|x| to_json_at(x, depth + 1))
+                .collect(),
+        ),
         Value::Object(_) => J::Null,
     }
 }

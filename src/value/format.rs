@@ -65,6 +65,9 @@ pub(crate) fn write_java(v: &Value, out: &mut String, depth: usize) {
         Value::Object(Object::Util(ns)) => {
             let _ = write!(out, "{}", ns.java_string());
         }
+        Value::Object(Object::View(m, view)) => {
+            write_java(&Value::list(m.view_items(*view)), out, depth + 1)
+        }
         Value::Object(Object::Class(name)) => {
             out.push_str("class ");
             out.push_str(name);

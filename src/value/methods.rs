@@ -7,10 +7,9 @@
 //! throws aborts the render, which is what `Err` carries here.
 
 use std::cmp::Ordering;
-use std::rc::Rc;
 use std::sync::Arc;
 
-use super::{List, Map, Object, Value};
+use super::{List, Map, MapView, Object, Value};
 use crate::java::regex as jregex;
 
 /// Why a Java method threw: the exception's class-qualified message.
@@ -73,6 +72,10 @@ pub(crate) fn property(target: &Value, name: &str) -> Value {
             "empty" => Value::Bool(s.is_empty()),
             "blank" => Value::Bool(s.chars().all(java_is_whitespace)),
             "bytes" => Value::list(s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect()),
+            _ => Value::Null,
+        },
+        Value::Object(Object::View(m, _)) => match getter {
+            "empty" => Value::Bool(m.is_empty()),
             _ => Value::Null,
         },
         Value::Entry(e) => match getter {
@@ -198,6 +201,7 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
             }
             Ok(property(target, prop))
         }
+        Value::Object(Object::View(m, view)) => view_method(m, *view, name, args),
         Value::Object(Object::Class(full)) => Ok(match (name, args) {
             ("getName", []) => Value::str(full),
             ("getSimpleName", []) => property(target, "simpleName"),
@@ -253,6 +257,9 @@ pub(crate) fn hash_code(v: &Value, depth: usize) -> i32 {
         Value::BigInt(b) => i64::try_from(&**b)
             .map(|l| (l ^ (l >> 32)) as i32)
             .unwrap_or(0),
+        Value::Object(Object::View(m, view)) => {
+            hash_code(&Value::list(m.view_items(*view)), depth + 1)
+        }
         Value::Object(_) => 0,
     }
 }
@@ -750,14 +757,9 @@ fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
         ("getOrDefault", [k, d]) => m.get(k).unwrap_or_else(|| d.clone()),
         ("size", []) => Value::Int(m.len() as i32),
         ("isEmpty", []) => Value::Bool(m.is_empty()),
-        ("keySet", []) => Value::list(m.borrow().keys().cloned().collect()),
-        ("values", []) => Value::list(m.borrow().values().cloned().collect()),
-        ("entrySet", []) => Value::list(
-            m.borrow()
-                .iter()
-                .map(|(k, v)| Value::Entry(Rc::new((k.clone(), v.clone()))))
-                .collect(),
-        ),
+        ("keySet", []) => Value::Object(Object::View(m.clone(), MapView::Keys)),
+        ("values", []) => Value::Object(Object::View(m.clone(), MapView::Values)),
+        ("entrySet", []) => Value::Object(Object::View(m.clone(), MapView::Entries)),
         ("clear", []) => {
             m.borrow_mut(true).clear();
             void()
@@ -768,6 +770,36 @@ fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
             } else {
                 Value::Null
             }
+        }
+        _ => Value::Null,
+    })
+}
+
+/// Methods of `keySet()`, `values()` and `entrySet()`.
+fn view_method(m: &Map, view: MapView, name: &str, args: &[Value]) -> CallResult {
+    Ok(match (name, args) {
+        ("size", []) => Value::Int(m.len() as i32),
+        ("isEmpty", []) => Value::Bool(m.is_empty()),
+        ("contains", [x]) => Value::Bool(match view {
+            MapView::Keys => m.borrow().contains_key(x),
+            _ => m.view_items(view).iter().any(|y| y == x),
+        }),
+        ("remove", [x]) => {
+            let index = match view {
+                MapView::Keys => m.borrow().get_index_of(x),
+                _ => m.view_items(view).iter().position(|y| y == x),
+            };
+            match index {
+                Some(i) => {
+                    m.borrow_mut(true).shift_remove_index(i);
+                    Value::Bool(true)
+                }
+                None => Value::Bool(false),
+            }
+        }
+        ("clear", []) => {
+            m.borrow_mut(true).clear();
+            void()
         }
         _ => Value::Null,
     })

@@ -71,6 +71,20 @@ pub enum Object {
     Block(Block),
     /// A `java.lang.Class` (`$x.class`), by fully qualified name.
     Class(&'static str),
+    /// A live view of a map: `keySet()`, `values()` or `entrySet()`. Like Java's, it sees
+    /// later changes to the map, and iterating it fails if the map changes meanwhile.
+    View(Map, MapView),
+}
+
+/// Which view of a map an [`Object::View`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapView {
+    /// `keySet()`
+    Keys,
+    /// `values()`
+    Values,
+    /// `entrySet()`
+    Entries,
 }
 
 /// What `$foreach` exposes inside a `#foreach`.
@@ -219,6 +233,22 @@ impl Map {
         self.0.mods.get()
     }
 
+    /// Element `i` of a view of this map.
+    pub(crate) fn view_item(&self, view: MapView, i: usize) -> Option<Value> {
+        let entries = self.0.entries.borrow();
+        let (k, v) = entries.get_index(i)?;
+        Some(match view {
+            MapView::Keys => k.clone(),
+            MapView::Values => v.clone(),
+            MapView::Entries => Value::Entry(Rc::new((k.clone(), v.clone()))),
+        })
+    }
+
+    /// The elements of a view of this map, as they are now.
+    pub(crate) fn view_items(&self, view: MapView) -> Vec<Value> {
+        (0..self.len()).filter_map(|i| self.view_item(view, i)).collect()
+    }
+
     /// Whether both handles point to the same map.
     pub fn ptr_eq(&self, other: &Map) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
@@ -328,6 +358,14 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Object(Object::Loop(x)), Value::Object(Object::Loop(y))) => Rc::ptr_eq(x, y),
         (Value::Object(Object::Util(x)), Value::Object(Object::Util(y))) => x == y,
         (Value::Object(Object::Class(x)), Value::Object(Object::Class(y))) => x == y,
+        (Value::Object(Object::View(m, a)), Value::Object(Object::View(n, b))) => {
+            a == b
+                && (m.ptr_eq(n) || {
+                    let (x, y) = (m.view_items(*a), n.view_items(*b));
+                    x.len() == y.len()
+                        && x.iter().zip(&y).all(|(p, q)| java_equals(p, q, depth + 1))
+                })
+        }
         _ => false,
     }
 }
@@ -384,6 +422,9 @@ impl Value {
             Value::Object(Object::Loop(_)) => "ForeachScope",
             Value::Object(Object::Block(_)) => "Block",
             Value::Object(Object::Class(_)) => "Class",
+            Value::Object(Object::View(_, MapView::Keys)) => "LinkedKeySet",
+            Value::Object(Object::View(_, MapView::Values)) => "LinkedValues",
+            Value::Object(Object::View(_, MapView::Entries)) => "LinkedEntrySet",
         }
     }
 
@@ -407,6 +448,18 @@ impl Value {
                 "org.apache.velocity.runtime.directive.Block$Reference"
             }
             Value::Object(Object::Class(_)) => "java.lang.Class",
+            Value::Object(Object::View(_, MapView::Keys)) => "java.util.LinkedHashMap$LinkedKeySet",
+            Value::Object(Object::View(_, MapView::Values)) => "java.util.LinkedHashMap$LinkedValues",
+            Value::Object(Object::View(_, MapView::Entries)) => "java.util.LinkedHashMap$LinkedEntrySet",
+        }
+    }
+
+    /// The elements when this is a list or a view of a map (a snapshot).
+    pub(crate) fn collection_items(&self) -> Option<Vec<Value>> {
+        match self {
+            Value::List(l) => Some(l.borrow().clone()),
+            Value::Object(Object::View(m, view)) => Some(m.view_items(*view)),
+            _ => None,
         }
     }
 
