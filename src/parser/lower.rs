@@ -138,9 +138,26 @@ impl<'s, 'n> Lowerer<'s, 'n> {
     fn block(&mut self, pair: Pair<'_, Rule>) -> Result<Block> {
         let mut nodes: Vec<Node> = Vec::new();
         let mut text = String::new();
-        let pairs = pair.into_inner().peekable();
-        for p in pairs {
+        // End of the last reference if it ended in a property (`$a.b`): Velocity's lexer is
+        // then in a state where `##` is plain text, not a comment.
+        let mut after_property: Option<usize> = None;
+        for p in pair.into_inner() {
+            let starts = p.as_span().start();
+            let property_before = after_property.take() == Some(starts);
             match p.as_rule() {
+                Rule::line_comment if property_before => {
+                    text.push_str("##");
+                    let rest = &p.as_str()[2..];
+                    let base = self.base + starts as u32 + 2;
+                    match self.sub_template(rest, base) {
+                        Ok(block) => {
+                            for node in block.iter() {
+                                push_node(&mut nodes, &mut text, node.clone());
+                            }
+                        }
+                        Err(_) => text.push_str(rest),
+                    }
+                }
                 Rule::text | Rule::stray => text.push_str(p.as_str()),
                 Rule::line_comment | Rule::block_comment | Rule::dollar_drop => {}
                 Rule::escaped_dir => text.push_str(&self.escaped_directive(p.as_str())),
@@ -164,15 +181,16 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                     text.push_str(body);
                 }
                 _ => {
+                    let end = p.as_span().end();
                     if let Some(node) = self.statement(p)? {
-                        if let Node::Text(t) = &node {
-                            text.push_str(t);
-                            continue;
+                        if let Node::Ref(r) = &node {
+                            let formal =
+                                r.literal.starts_with("${") || r.literal.starts_with("$!{");
+                            if !formal && matches!(r.parts.last(), Some(Part::Property(_))) {
+                                after_property = Some(end);
+                            }
                         }
-                        if !text.is_empty() {
-                            nodes.push(Node::Text(std::mem::take(&mut text).into()));
-                        }
-                        nodes.push(node);
+                        push_node(&mut nodes, &mut text, node);
                     }
                 }
             }
@@ -181,6 +199,23 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             nodes.push(Node::Text(text.into()));
         }
         Ok(Arc::from(nodes))
+    }
+
+    /// Parses `text` (part of this template, starting at offset `base` of it) as a template
+    /// of its own.
+    fn sub_template(&mut self, text: &str, base: u32) -> Result<Block> {
+        let root = super::parse_rule(Rule::template, text)?;
+        let mut sub = Lowerer {
+            src: text,
+            base,
+            options: self.options,
+            names: &mut *self.names,
+            macro_index: self.macro_index.clone(),
+            macros: Vec::new(),
+            macro_names: self.macro_names.clone(),
+            string_depth: self.string_depth + 1,
+        };
+        sub.template(root)
     }
 
     /// A statement that is not plain text; `None` when it renders nothing and does nothing.
@@ -192,6 +227,18 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             Rule::stop_dir => Node::Stop,
             Rule::block_dir => return self.block_directive(p),
             Rule::line_dir => self.line_directive(p)?,
+            Rule::dollar_directive => {
+                let whole = p.as_str();
+                let mut inner = p.into_inner();
+                let name = inner
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
+                if let Some(call) = inner.next() {
+                    self.directive_args(&name, call)?;
+                }
+                Node::Text(whole.into())
+            }
             other => {
                 return Err(self.error_at(
                     p.as_span().start(),
@@ -807,21 +854,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         let strip_last = !text.contains("##");
         let source = if strip_last { format!("{text} ") } else { text };
         let outer_src = self.src;
-        let result = (|| {
-            let root = super::parse_rule(Rule::template, &source)?;
-            let mut sub = Lowerer {
-                src: &source,
-                base: span.start + 1,
-                options: self.options,
-                names: &mut *self.names,
-                macro_index: self.macro_index.clone(),
-                macros: Vec::new(),
-                macro_names: self.macro_names.clone(),
-                string_depth: self.string_depth + 1,
-            };
-            sub.template(root)
-        })();
-        let body = result.map_err(|e| {
+        let body = self.sub_template(&source, span.start + 1).map_err(|e| {
             syntax(
                 outer_src,
                 (span.start - self.base) as usize,
@@ -833,6 +866,18 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             strip_last,
         })))
     }
+}
+
+/// Appends `node`, merging text into the pending text run.
+fn push_node(nodes: &mut Vec<Node>, text: &mut String, node: Node) {
+    if let Node::Text(t) = &node {
+        text.push_str(t);
+        return;
+    }
+    if !text.is_empty() {
+        nodes.push(Node::Text(std::mem::take(text).into()));
+    }
+    nodes.push(node);
 }
 
 /// A directive argument: an expression, or a bare word (`in` of `#foreach`, a macro name).

@@ -619,15 +619,15 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
             Some(i) => return Err(out_of_bounds(i)),
             None => Value::Null,
         },
-        ("addAll", [Value::List(other)]) => {
-            let items: Vec<Value> = other.borrow().clone();
+        ("addAll", [other]) if other.collection_items().is_some() => {
+            let items: Vec<Value> = other.collection_items().unwrap_or_default();
             let changed = !items.is_empty();
             l.borrow_mut(true).extend(items);
             Value::Bool(changed)
         }
-        ("addAll", [i, Value::List(other)]) => match int_arg(i) {
+        ("addAll", [i, other]) if other.collection_items().is_some() => match int_arg(i) {
             Some(i) if i >= 0 && i <= len => {
-                let items: Vec<Value> = other.borrow().clone();
+                let items: Vec<Value> = other.collection_items().unwrap_or_default();
                 let changed = !items.is_empty();
                 let mut v = l.borrow_mut(true);
                 let tail = v.split_off(i as usize);
@@ -657,8 +657,8 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
             }
         }
         ("contains", [x]) => Value::Bool(l.borrow().iter().any(|y| y == x)),
-        ("containsAll", [Value::List(other)]) => {
-            let other = other.borrow().clone();
+        ("containsAll", [other]) if other.collection_items().is_some() => {
+            let other = other.collection_items().unwrap_or_default();
             let items = l.borrow();
             Value::Bool(other.iter().all(|x| items.iter().any(|y| y == x)))
         }

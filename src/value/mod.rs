@@ -246,7 +246,9 @@ impl Map {
 
     /// The elements of a view of this map, as they are now.
     pub(crate) fn view_items(&self, view: MapView) -> Vec<Value> {
-        (0..self.len()).filter_map(|i| self.view_item(view, i)).collect()
+        (0..self.len())
+            .filter_map(|i| self.view_item(view, i))
+            .collect()
     }
 
     /// Whether both handles point to the same map.
@@ -449,8 +451,12 @@ impl Value {
             }
             Value::Object(Object::Class(_)) => "java.lang.Class",
             Value::Object(Object::View(_, MapView::Keys)) => "java.util.LinkedHashMap$LinkedKeySet",
-            Value::Object(Object::View(_, MapView::Values)) => "java.util.LinkedHashMap$LinkedValues",
-            Value::Object(Object::View(_, MapView::Entries)) => "java.util.LinkedHashMap$LinkedEntrySet",
+            Value::Object(Object::View(_, MapView::Values)) => {
+                "java.util.LinkedHashMap$LinkedValues"
+            }
+            Value::Object(Object::View(_, MapView::Entries)) => {
+                "java.util.LinkedHashMap$LinkedEntrySet"
+            }
         }
     }
 
