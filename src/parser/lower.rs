@@ -158,7 +158,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                         Err(_) => text.push_str(rest),
                     }
                 }
-                Rule::text | Rule::stray => text.push_str(p.as_str()),
+                Rule::text | Rule::plain_text | Rule::stray => text.push_str(p.as_str()),
                 Rule::line_comment | Rule::block_comment | Rule::dollar_drop => {}
                 Rule::escaped_dir => text.push_str(&self.escaped_directive(p.as_str())),
                 Rule::escape_pairs => {

@@ -37,7 +37,11 @@ pub(crate) fn parse(source: &str, options: &ParseOptions) -> Result<ast::Templat
     }
     let root = parse_rule(Rule::template, source)?;
     // Macro names count as directives for `\#name` escapes even where macros are disabled.
-    let macro_names = lower::macro_names(root.clone());
+    let macro_names = if source.contains("macro") {
+        lower::macro_names(root.clone())
+    } else {
+        Vec::new()
+    };
     let mut lowerer = lower::Lowerer::new(source, options, &mut names, &macro_names);
     let body = lowerer.template(root)?;
     let macros = lowerer.finish_macros()?;
