@@ -61,3 +61,8 @@ pub use limits::Limits;
 pub use rendered::Rendered;
 pub use span::Location;
 pub use template::Template;
+
+/// The README's examples, compiled and run as tests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
