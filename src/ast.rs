@@ -62,11 +62,11 @@ impl Names {
     }
 }
 
-/// One statement of a template.
+/// One statement of a template. Every statement carries its [`Span`].
 #[derive(Debug, Clone)]
 pub enum Node {
     /// Text copied to the output as is.
-    Text(Box<str>),
+    Text(Box<str>, Span),
     /// `$ref`: renders the value, or its own source text when it is null.
     Ref(Box<Reference>),
     /// `#set($target = expr)`.
@@ -78,7 +78,7 @@ pub enum Node {
     /// `#break` or `#break($foreach.parent)`.
     Break(Box<Break>),
     /// `#stop`: ends the whole render, keeping the output so far.
-    Stop,
+    Stop(Span),
     /// AppSync's `#return` / `#return(value)`.
     Return(Box<Return>),
     /// `#define($name) block #end`.
@@ -92,6 +92,26 @@ pub enum Node {
     /// A directive that needs arguments but has none (`#foreach` alone): a render error in
     /// Velocity 1.7.
     Invalid(Box<Invalid>),
+}
+
+impl Node {
+    /// Where the statement is in the template.
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Text(_, span) | Node::Stop(span) => *span,
+            Node::Ref(r) => r.span,
+            Node::Set(s) => s.span,
+            Node::If(i) => i.span,
+            Node::Foreach(f) => f.span,
+            Node::Break(b) => b.span,
+            Node::Return(r) => r.span,
+            Node::Define(d) => d.span,
+            Node::MacroCall(c) => c.span,
+            Node::Evaluate(e) => e.span,
+            Node::Include(i) => i.span,
+            Node::Invalid(i) => i.span,
+        }
+    }
 }
 
 /// A reference chain: `$a.b(1)[0]`, with how it was written.
@@ -118,8 +138,8 @@ pub enum Part {
     Property(Arc<str>),
     /// `.name(args)`
     Method(Box<Method>),
-    /// `[index]`
-    Index(Box<Expr>),
+    /// `[index]`, with where the index is.
+    Index(Box<(Expr, Span)>),
 }
 
 /// A method call in a reference chain.
@@ -151,6 +171,8 @@ pub struct If {
     pub branches: Box<[(Expr, Block)]>,
     /// The `#else` body.
     pub otherwise: Option<Block>,
+    /// Where the directive is.
+    pub span: Span,
 }
 
 /// `#foreach($var in iterable) body #end`.
@@ -171,6 +193,8 @@ pub struct Foreach {
 pub struct Break {
     /// The scope to leave (`$foreach.parent`); the innermost loop when absent.
     pub scope: Option<Expr>,
+    /// Where the directive is.
+    pub span: Span,
 }
 
 /// `#return` / `#return(value)`.
@@ -178,6 +202,8 @@ pub struct Break {
 pub struct Return {
     /// The returned value, if any.
     pub value: Option<Expr>,
+    /// Where the directive is.
+    pub span: Span,
 }
 
 /// `#define($name) body #end`.
@@ -187,6 +213,8 @@ pub struct Define {
     pub var: VarId,
     /// The block, rendered each time the variable is.
     pub body: Block,
+    /// Where the directive is.
+    pub span: Span,
 }
 
 /// A macro definition.
@@ -267,7 +295,7 @@ pub enum Expr {
     /// `{k: v}`
     Map(Box<[(Expr, Expr)]>),
     /// `[a..b]`
-    Range(Box<(Expr, Expr)>),
+    Range(Box<Range>),
     /// `!x`
     Not(Box<Expr>),
     /// `a op b`
@@ -284,6 +312,17 @@ pub struct Interpolated {
     /// Velocity renders `"..." + " "` and drops the last character of the result (so that a
     /// trailing `$` or `#` is not a syntax error); it skips that when the string holds `##`.
     pub strip_last: bool,
+}
+
+/// A range `[from..to]`.
+#[derive(Debug, Clone)]
+pub struct Range {
+    /// First bound.
+    pub from: Expr,
+    /// Last bound (included).
+    pub to: Expr,
+    /// Where it is.
+    pub span: Span,
 }
 
 /// A binary operation.

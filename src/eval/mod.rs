@@ -204,16 +204,25 @@ impl<'t> Evaluator<'t> {
 
     pub(crate) fn render_block(&mut self, block: &[Node]) -> Eval<()> {
         for node in block {
-            self.render_node(node)?;
+            if let Err(flow) = self.render_node(node) {
+                return Err(match flow {
+                    // Every error should already say where; if one does not, the statement
+                    // it came from is the best place to point at.
+                    Flow::Error(e) if e.line().is_none() => Flow::Error(e.with_location(
+                        crate::Location::of(self.source, node.span().start as usize),
+                    )),
+                    other => other,
+                });
+            }
         }
         Ok(())
     }
 
     fn render_node(&mut self, node: &Node) -> Eval<()> {
         match node {
-            Node::Text(t) => {
+            Node::Text(t, span) => {
                 self.out.push_str(t);
-                self.check_output(Span::default())
+                self.check_output(*span)
             }
             Node::Ref(r) => self.render_ref(r),
             Node::Set(s) => self.set(s),
@@ -233,13 +242,23 @@ impl<'t> Evaluator<'t> {
                 let target = match &b.scope {
                     Some(e) => match self.eval(e)? {
                         Value::Object(Object::Loop(l)) => Some(l),
-                        _ => None,
+                        other => {
+                            return Err(self.error(
+                                ErrorKind::Directive {
+                                    message: format!(
+                                        "#break: the argument must be a scope such as $foreach or $foreach.parent, not {}",
+                                        other.java_class()
+                                    ),
+                                },
+                                b.span,
+                            ));
+                        }
                     },
                     None => None,
                 };
                 Err(Flow::Break(target))
             }
-            Node::Stop => Err(Flow::Stop),
+            Node::Stop(_) => Err(Flow::Stop),
             Node::Return(r) => {
                 let v = match &r.value {
                     Some(e) => self.eval(e)?,
@@ -369,8 +388,8 @@ impl<'t> Evaluator<'t> {
             (Part::Property(name), Value::Map(m)) => {
                 m.insert(Value::Str(name.clone()), value);
             }
-            (Part::Index(e), _) => {
-                let key = self.eval(e)?;
+            (Part::Index(index), _) => {
+                let key = self.eval(&index.0)?;
                 match &obj {
                     Value::Map(m) => {
                         m.insert(key, value);
@@ -626,16 +645,16 @@ impl<'t> Evaluator<'t> {
                 }
                 Value::Map(map)
             }
-            Expr::Range(bounds) => self.range(&bounds.0, &bounds.1)?,
+            Expr::Range(r) => self.range(r)?,
             Expr::Not(x) => Value::Bool(!self.truthy(x)?),
             Expr::Binary(b) => self.binary(b)?,
             Expr::Null => Value::Null,
         })
     }
 
-    fn range(&mut self, from: &Expr, to: &Expr) -> Eval<Value> {
-        let a = self.eval(from)?;
-        let b = self.eval(to)?;
+    fn range(&mut self, r: &ast::Range) -> Eval<Value> {
+        let a = self.eval(&r.from)?;
+        let b = self.eval(&r.to)?;
         let as_int = |v: &Value| -> Option<i64> {
             match v {
                 Value::Int(i) => Some(i64::from(*i)),
@@ -652,7 +671,7 @@ impl<'t> Evaluator<'t> {
             return Err(self.limit(
                 Limit::CollectionSize,
                 self.limits.max_collection_len,
-                Span::default(),
+                r.span,
             ));
         }
         let items: Vec<Value> = if a <= b {
@@ -771,7 +790,8 @@ impl<'t> Evaluator<'t> {
                     }),
                 }
             }
-            Part::Index(e) => {
+            Part::Index(index) => {
+                let (e, span) = &**index;
                 let idx = self.eval(e)?;
                 methods::index(target, &idx).map_err(|reason| {
                     self.error(
@@ -780,7 +800,7 @@ impl<'t> Evaluator<'t> {
                             class: target.java_class(),
                             reason,
                         },
-                        Span::default(),
+                        *span,
                     )
                 })
             }

@@ -18,11 +18,19 @@ pub(super) fn syntax(source: &str, offset: usize, message: String) -> Error {
 
 /// Turns a failure of the whole-template parse into an error.
 pub(super) fn from_pest(source: &str, e: &pest::error::Error<Rule>) -> Error {
-    let offset = match e.location {
+    let mut offset = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
-    };
-    let rest = &source[offset.min(source.len())..];
+    }
+    .min(source.len());
+    // pest may stop just after the `#` of a stray `#end`.
+    if offset > 0 && source.is_char_boundary(offset - 1) {
+        let before = &source[offset - 1..];
+        if stray_block_keyword(before).is_some() {
+            offset -= 1;
+        }
+    }
+    let rest = &source[offset..];
     let message = if let Some(kw) = stray_block_keyword(rest) {
         match kw {
             "end" => "#end has no matching #if, #foreach, #define or #macro".to_string(),
@@ -60,8 +68,28 @@ pub(super) fn explain(source: &str, start: usize, rule: Rule, what: &str, closin
     syntax(
         source,
         offset,
-        format!("{what}: unexpected {}{detail}", found(rest)),
+        format!(
+            "{what}: unexpected {}{detail}{}",
+            found(rest),
+            hint(&source[..offset], rest)
+        ),
     )
+}
+
+/// A hint for mistakes Velocity 1.7 users often make, from the text around the error.
+fn hint(before: &str, rest: &str) -> &'static str {
+    let prev = before.trim_end_matches([' ', '\t']).chars().last();
+    if rest.starts_with("-$") || rest.starts_with("- ") && prev.is_some_and(|c| "(=,".contains(c)) {
+        "; Velocity 1.7 has no unary minus except on a number: write `0 - $x`"
+    } else if rest.starts_with('-') && prev.is_some_and(|c| c.is_alphanumeric() || c == ')') {
+        "; `-1` right after a value reads as a negative number: put spaces around `-`"
+    } else if rest.starts_with("null") {
+        "; there is no null literal (leave the variable unset, or use $util.defaultIfNull)"
+    } else if rest.starts_with('=') && !rest.starts_with("==") {
+        "; compare with `==`"
+    } else {
+        ""
+    }
 }
 
 /// `#end`, `#else` or `#elseif` at the start of `rest`.

@@ -137,48 +137,46 @@ impl<'s, 'n> Lowerer<'s, 'n> {
 
     fn block(&mut self, pair: Pair<'_, Rule>) -> Result<Block> {
         let mut nodes: Vec<Node> = Vec::new();
-        let mut text = String::new();
+        let mut text = TextRun::default();
         // End of the last reference if it ended in a property (`$a.b`): Velocity's lexer is
         // then in a state where `##` is plain text, not a comment.
         let mut after_property: Option<usize> = None;
         for p in pair.into_inner() {
             let starts = p.as_span().start();
+            let span = self.span(&p);
             let property_before = after_property.take() == Some(starts);
             match p.as_rule() {
                 Rule::line_comment if property_before => {
-                    text.push_str("##");
+                    text.push("##", span);
                     let rest = &p.as_str()[2..];
                     let base = self.base + starts as u32 + 2;
                     match self.sub_template(rest, base) {
                         Ok(block) => {
                             for node in block.iter() {
-                                push_node(&mut nodes, &mut text, node.clone());
+                                text.push_node(&mut nodes, node.clone());
                             }
                         }
-                        Err(_) => text.push_str(rest),
+                        Err(_) => text.push(rest, span),
                     }
                 }
-                Rule::text | Rule::plain_text | Rule::stray => text.push_str(p.as_str()),
+                Rule::text | Rule::plain_text | Rule::stray => text.push(p.as_str(), span),
                 Rule::line_comment | Rule::block_comment | Rule::dollar_drop => {}
-                Rule::escaped_dir => text.push_str(&self.escaped_directive(p.as_str())),
+                Rule::escaped_dir => text.push(&self.escaped_directive(p.as_str()), span),
                 Rule::escape_pairs => {
                     let n = p.as_str().len() / 2;
                     let control = self.directive_follows(p.as_span().end());
                     let per_pair = if control { "\\" } else { "\\\\" };
-                    for _ in 0..n {
-                        text.push_str(per_pair);
-                    }
+                    text.push(&per_pair.repeat(n), span);
                 }
                 Rule::textblock => {
-                    let start = p.as_span().start();
                     let mut inner = p.into_inner();
                     let body = inner.next().map(|b| b.as_str()).unwrap_or("");
                     if inner.any(|x| x.as_rule() == Rule::missing_textblock_end) {
                         return Err(
-                            self.error_at(start, "#[[ is not closed: expected ]]#".to_string())
+                            self.error_at(starts, "#[[ is not closed: expected ]]#".to_string())
                         );
                     }
-                    text.push_str(body);
+                    text.push(body, span);
                 }
                 _ => {
                     let end = p.as_span().end();
@@ -190,14 +188,12 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                                 after_property = Some(end);
                             }
                         }
-                        push_node(&mut nodes, &mut text, node);
+                        text.push_node(&mut nodes, node);
                     }
                 }
             }
         }
-        if !text.is_empty() {
-            nodes.push(Node::Text(text.into()));
-        }
+        text.flush(&mut nodes);
         Ok(Arc::from(nodes))
     }
 
@@ -224,10 +220,11 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             Rule::reference => Node::Ref(Box::new(self.reference(p)?)),
             Rule::set_dir => self.set_directive(p)?,
             Rule::if_dir => self.if_directive(p)?,
-            Rule::stop_dir => Node::Stop,
+            Rule::stop_dir => Node::Stop(self.span(&p)),
             Rule::block_dir => return self.block_directive(p),
             Rule::line_dir => self.line_directive(p)?,
             Rule::dollar_directive => {
+                let span = self.span(&p);
                 let whole = p.as_str();
                 let mut inner = p.into_inner();
                 let name = inner
@@ -237,7 +234,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 if let Some(call) = inner.next() {
                     self.directive_args(&name, call)?;
                 }
-                Node::Text(whole.into())
+                Node::Text(whole.into(), span)
             }
             other => {
                 return Err(self.error_at(
@@ -332,6 +329,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
 
     fn if_directive(&mut self, p: Pair<'_, Rule>) -> Result<Node> {
         let start = p.as_span().start();
+        let span = self.span(&p);
         let mut branches = Vec::new();
         let mut otherwise = None;
         let mut pending_cond: Option<Expr> = None;
@@ -375,6 +373,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         Ok(Node::If(Box::new(If {
             branches: branches.into(),
             otherwise,
+            span,
         })))
     }
 
@@ -409,7 +408,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 ));
             }
             if name.starts_with('@') {
-                return Ok(Some(Node::Text(whole.into())));
+                return Ok(Some(Node::Text(whole.into(), span)));
             }
             return Ok(Some(Node::Invalid(Box::new(Invalid {
                 directive: Arc::from(name.as_str()),
@@ -438,13 +437,13 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                         ));
                     }
                 };
-                Ok(Some(Node::Define(Box::new(Define { var, body }))))
+                Ok(Some(Node::Define(Box::new(Define { var, body, span }))))
             }
             "macro" => {
                 self.macro_definition(args, body, start)?;
                 Ok(None)
             }
-            "literal" => Ok(Some(Node::Text(body_raw.into()))),
+            "literal" => Ok(Some(Node::Text(body_raw.into(), span))),
             _ => {
                 // `#@name(...) body #end`
                 let macro_name = name.trim_start_matches('@');
@@ -455,7 +454,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                         body: Some(body),
                         span,
                     })))),
-                    None => Ok(Some(Node::Text(whole.into()))),
+                    None => Ok(Some(Node::Text(whole.into(), span))),
                 }
             }
         }
@@ -549,7 +548,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             if let Some(c) = call {
                 self.directive_args(&name, c)?;
             }
-            return Ok(Node::Text(whole.into()));
+            return Ok(Node::Text(whole.into(), span));
         }
         let args = match call {
             Some(c) => self.directive_args(&name, c)?,
@@ -559,9 +558,11 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         Ok(match name.as_str() {
             "break" => Node::Break(Box::new(Break {
                 scope: exprs.next(),
+                span,
             })),
             "return" => Node::Return(Box::new(Return {
                 value: exprs.next(),
+                span,
             })),
             "evaluate" => match exprs.next() {
                 Some(arg) => Node::Evaluate(Box::new(Evaluate { arg, span })),
@@ -581,7 +582,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                     body: None,
                     span,
                 })),
-                None => Node::Text(whole.into()),
+                None => Node::Text(whole.into(), span),
             },
         })
     }
@@ -697,7 +698,8 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 let Some(value) = inner.into_inner().next() else {
                     return Ok(());
                 };
-                parts.push(Part::Index(Box::new(self.param(value, false)?)));
+                let span = self.span(&value);
+                parts.push(Part::Index(Box::new((self.param(value, false)?, span))));
             }
             Rule::missing_rbrace => {
                 return Err(self.error_at(
@@ -734,13 +736,18 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 Expr::Null
             }
             Rule::range => {
+                let span = self.span(&p);
                 let mut inner = p.into_inner();
                 let (Some(a), Some(b)) = (inner.next(), inner.next()) else {
                     return Err(self.error_at(0, "invalid range".into()));
                 };
                 let a = self.param(a, in_call)?;
                 let b = self.param(b, in_call)?;
-                Expr::Range(Box::new((a, b)))
+                Expr::Range(Box::new(ast::Range {
+                    from: a,
+                    to: b,
+                    span,
+                }))
             }
             Rule::list => {
                 let items = p
@@ -868,16 +875,42 @@ impl<'s, 'n> Lowerer<'s, 'n> {
     }
 }
 
-/// Appends `node`, merging text into the pending text run.
-fn push_node(nodes: &mut Vec<Node>, text: &mut String, node: Node) {
-    if let Node::Text(t) = &node {
-        text.push_str(t);
-        return;
+/// Adjacent text pieces, merged into one text node.
+#[derive(Default)]
+struct TextRun {
+    text: String,
+    span: Option<Span>,
+}
+
+impl TextRun {
+    fn push(&mut self, s: &str, span: Span) {
+        self.text.push_str(s);
+        self.span = Some(match self.span {
+            Some(prev) => Span {
+                start: prev.start,
+                end: span.end,
+            },
+            None => span,
+        });
     }
-    if !text.is_empty() {
-        nodes.push(Node::Text(std::mem::take(text).into()));
+
+    /// Appends `node`, merging text into the run.
+    fn push_node(&mut self, nodes: &mut Vec<Node>, node: Node) {
+        if let Node::Text(t, span) = &node {
+            self.push(t, *span);
+            return;
+        }
+        self.flush(nodes);
+        nodes.push(node);
     }
-    nodes.push(node);
+
+    fn flush(&mut self, nodes: &mut Vec<Node>) {
+        if !self.text.is_empty() {
+            let span = self.span.take().unwrap_or_default();
+            nodes.push(Node::Text(std::mem::take(&mut self.text).into(), span));
+        }
+        self.span = None;
+    }
 }
 
 /// A directive argument: an expression, or a bare word (`in` of `#foreach`, a macro name).

@@ -54,16 +54,21 @@ fn npe() -> Thrown {
 /// `$target.name` following Velocity 1.7's lookup order: a `getName()` getter, then
 /// `Map.get("name")`, then an `isName()` boolean getter.
 pub(crate) fn property(target: &Value, name: &str) -> Value {
-    let getter = lower_first(name);
-    let getter = getter.as_str();
-    if getter == "class" {
-        if let Value::Object(Object::Util(_)) | Value::Null = target {
-        } else {
+    // `getClass()` is the only getter a map has, so maps need no getter-name work (this is
+    // the hot path: `$ctx.args.x`).
+    let is_class = matches!(name, "class" | "Class");
+    if let Value::Map(m) = target {
+        if is_class {
             return Value::Object(Object::Class(target.java_class_name()));
         }
+        return m.get_str(name).unwrap_or(Value::Null);
     }
+    if is_class && !matches!(target, Value::Object(Object::Util(_)) | Value::Null) {
+        return Value::Object(Object::Class(target.java_class_name()));
+    }
+    let getter = lower_first(name);
+    let getter = getter.as_str();
     match target {
-        Value::Map(m) => m.get_str(name).unwrap_or(Value::Null),
         Value::List(l) => match getter {
             "empty" => Value::Bool(l.is_empty()),
             _ => Value::Null,
