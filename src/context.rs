@@ -17,6 +17,90 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct Context {
     pub(crate) ctx: Option<serde_json::Value>,
     pub(crate) vars: serde_json::Map<String, serde_json::Value>,
+    pub(crate) auth_mode: Option<AuthMode>,
+}
+
+/// How the caller was authorized: AppSync's authorization types, by AWS's own names.
+/// It decides `$util.authType()` and the shape of `$ctx.identity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// `API_KEY`: `$ctx.identity` is not populated (null).
+    ApiKey,
+    /// `AWS_IAM`: identity with `accountId`, `userArn`, `cognitoIdentityId`...
+    AwsIam,
+    /// `AMAZON_COGNITO_USER_POOLS`: identity with `sub`, `username`, `claims`, `groups`...
+    AmazonCognitoUserPools,
+    /// `OPENID_CONNECT` (Auth0 and other OIDC providers): identity with `sub`, `issuer`,
+    /// `claims`.
+    OpenidConnect,
+    /// `AWS_LAMBDA`: identity with the authorizer's `resolverContext`.
+    AwsLambda,
+}
+
+impl AuthMode {
+    /// AWS's name (`OPENID_CONNECT`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMode::ApiKey => "API_KEY",
+            AuthMode::AwsIam => "AWS_IAM",
+            AuthMode::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
+            AuthMode::OpenidConnect => "OPENID_CONNECT",
+            AuthMode::AwsLambda => "AWS_LAMBDA",
+        }
+    }
+
+    /// What `$util.authType()` returns. The developer guide documents the first four; for
+    /// Lambda authorization it documents none, and we answer `Lambda Authorization`.
+    pub fn util_auth_type(self) -> &'static str {
+        match self {
+            AuthMode::ApiKey => "API Key Authorization",
+            AuthMode::AwsIam => "IAM Authorization",
+            AuthMode::AmazonCognitoUserPools => "User Pool Authorization",
+            AuthMode::OpenidConnect => "Open ID Connect Authorization",
+            AuthMode::AwsLambda => "Lambda Authorization",
+        }
+    }
+
+    /// The mode an identity object's shape implies, for contexts that do not say.
+    pub fn infer(identity: Option<&serde_json::Value>) -> AuthMode {
+        let Some(serde_json::Value::Object(id)) = identity else {
+            return AuthMode::ApiKey;
+        };
+        let has = |k: &str| id.contains_key(k);
+        if has("resolverContext") {
+            AuthMode::AwsLambda
+        } else if has("accountId") || has("userArn") || has("cognitoIdentityPoolId") {
+            AuthMode::AwsIam
+        } else if has("defaultAuthStrategy")
+            || has("groups")
+            || id
+                .get("claims")
+                .and_then(|c| c.as_object())
+                .is_some_and(|c| c.contains_key("cognito:username") || c.contains_key("token_use"))
+        {
+            AuthMode::AmazonCognitoUserPools
+        } else {
+            AuthMode::OpenidConnect
+        }
+    }
+}
+
+impl std::str::FromStr for AuthMode {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<AuthMode, String> {
+        Ok(match s {
+            "API_KEY" => AuthMode::ApiKey,
+            "AWS_IAM" => AuthMode::AwsIam,
+            "AMAZON_COGNITO_USER_POOLS" => AuthMode::AmazonCognitoUserPools,
+            "OPENID_CONNECT" => AuthMode::OpenidConnect,
+            "AWS_LAMBDA" => AuthMode::AwsLambda,
+            other => {
+                return Err(format!(
+                    "unknown auth mode `{other}` (expected API_KEY, AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA)"
+                ));
+            }
+        })
+    }
 }
 
 impl Context {
@@ -32,6 +116,7 @@ impl Context {
             serde_json::Value::Object(_) => Ok(Context {
                 ctx: Some(ctx),
                 vars: serde_json::Map::new(),
+                auth_mode: None,
             }),
             serde_json::Value::Null => Ok(Context::new()),
             other => Err(Error::new(ErrorKind::Context {
@@ -70,10 +155,24 @@ impl Context {
 
     /// Replaces the AppSync context, keeping the variables.
     pub fn with_context(self, ctx: serde_json::Value) -> Result<Context> {
-        let vars = self.vars;
+        let (vars, auth_mode) = (self.vars, self.auth_mode);
         let mut out = Context::appsync(ctx)?;
         out.vars = vars;
+        out.auth_mode = auth_mode;
         Ok(out)
+    }
+
+    /// Sets how the caller was authorized. Without it, the mode is inferred from the shape of
+    /// `identity` (none: API key). With `API_KEY`, `$ctx.identity` is null as in AppSync.
+    pub fn with_auth_mode(mut self, mode: AuthMode) -> Context {
+        self.auth_mode = Some(mode);
+        self
+    }
+
+    /// The authorization mode of the render (given, or inferred from the identity).
+    pub fn auth_mode(&self) -> AuthMode {
+        self.auth_mode
+            .unwrap_or_else(|| AuthMode::infer(self.ctx.as_ref().and_then(|c| c.get("identity"))))
     }
 
     /// Adds (or replaces) a variable.

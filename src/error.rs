@@ -64,6 +64,13 @@ pub enum ErrorKind {
         /// The error info (fourth argument).
         error_info: Option<serde_json::Value>,
     },
+    /// AppSync could not use the rendered text (not one JSON value, a request missing a
+    /// required field...). AppSync reports these with errorType `MappingTemplate`.
+    #[error("{message}")]
+    MappingTemplate {
+        /// AppSync's message.
+        message: String,
+    },
     /// `$util.unauthorized()`.
     #[error("{message}")]
     Unauthorized {
@@ -84,6 +91,19 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+}
+
+/// An error as AppSync reports it in a GraphQL response or `EvaluateMappingTemplate`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSyncError {
+    /// `message`
+    pub message: String,
+    /// `errorType` (`Unauthorized`, `MappingTemplate`, or the type given to `$util.error`).
+    pub error_type: Option<String>,
+    /// `data` (third argument of `$util.error`).
+    pub data: Option<serde_json::Value>,
+    /// `errorInfo` (fourth argument of `$util.error`).
+    pub error_info: Option<serde_json::Value>,
 }
 
 /// The limits the engine enforces (see [`crate::Limits`]).
@@ -194,6 +214,43 @@ impl Error {
     /// The source line with a caret under the column, when the error has a position.
     pub fn snippet(&self) -> Option<String> {
         self.repr.location.as_ref().map(Location::snippet)
+    }
+
+    /// This error as AppSync reports it: errors raised by the template (`$util.error`,
+    /// `$util.unauthorized`) keep their message, type and data; anything else is a
+    /// `MappingTemplate` error whose message is the one-line description.
+    pub fn appsync_error(&self) -> AppSyncError {
+        match &self.repr.kind {
+            ErrorKind::TemplateError {
+                message,
+                error_type,
+                data,
+                error_info,
+            } => AppSyncError {
+                message: message.clone(),
+                error_type: error_type.clone(),
+                data: data.clone(),
+                error_info: error_info.clone(),
+            },
+            ErrorKind::Unauthorized { message } => AppSyncError {
+                message: message.clone(),
+                error_type: Some("Unauthorized".into()),
+                data: None,
+                error_info: None,
+            },
+            ErrorKind::MappingTemplate { message } => AppSyncError {
+                message: message.clone(),
+                error_type: Some("MappingTemplate".into()),
+                data: None,
+                error_info: None,
+            },
+            other => AppSyncError {
+                message: other.to_string(),
+                error_type: Some("MappingTemplate".into()),
+                data: None,
+                error_info: None,
+            },
+        }
     }
 
     /// Whether this is a syntax error (the template did not compile).

@@ -44,21 +44,22 @@ mod engine;
 mod error;
 mod eval;
 mod java;
-mod json;
 mod limits;
 mod parser;
 mod rendered;
+mod resolver;
 mod span;
 mod template;
 mod util;
 mod value;
 
-pub use context::Context;
+pub use context::{AuthMode, Context};
 pub use engine::{Clock, Engine, IdSource, Profile};
-pub use error::{Error, ErrorKind, Limit, Result};
-pub use eval::AppendedError;
+pub use error::{AppSyncError, Error, ErrorKind, Limit, Result};
+pub use eval::{AppendedError, Extensions};
 pub use limits::Limits;
 pub use rendered::Rendered;
+pub use resolver::{DataSourceKind, from_dynamodb_json, parse_output, validate_request};
 pub use span::Location;
 pub use template::Template;
 

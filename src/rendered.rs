@@ -17,12 +17,30 @@ pub struct Rendered {
     pub stash: serde_json::Map<String, serde_json::Value>,
     /// Lines written by `$util.log.*`.
     pub logs: Vec<String>,
+    /// Headers set with `$util.http.addResponseHeader(s)`.
+    pub response_headers: serde_json::Map<String, serde_json::Value>,
+    /// Calls of `$extensions.*`.
+    pub extensions: crate::Extensions,
 }
 
 impl Rendered {
+    /// What AppSync takes as the template's result (`evaluationResult` of
+    /// `EvaluateMappingTemplate`): the JSON of the `#return` value when the template
+    /// returned one, the rendered text otherwise.
+    pub fn evaluation_result(&self) -> std::borrow::Cow<'_, str> {
+        match &self.returned {
+            Some(v) => serde_json::to_string(v).unwrap_or_default().into(),
+            None => self.output.as_str().into(),
+        }
+    }
+
     /// The output parsed as JSON, as AppSync reads a mapping template's result (trailing
     /// commas before `}` or `]` are accepted, as in AppSync's own tutorial templates).
+    /// A `#return` value is the result as it is.
     pub fn to_json(&self) -> Result<serde_json::Value> {
-        crate::json::parse_output(&self.output)
+        match &self.returned {
+            Some(v) => Ok(v.clone()),
+            None => crate::resolver::parse_output(&self.output),
+        }
     }
 }

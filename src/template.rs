@@ -9,7 +9,7 @@ use crate::eval::{Evaluator, Runtime};
 use crate::parser::builtin;
 use crate::util::Namespace;
 use crate::value::{Object, Value, from_json, to_json};
-use crate::{Context, Rendered};
+use crate::{AuthMode, Context, Rendered};
 
 /// A compiled template. Cheap to clone, `Send + Sync`: compile once, keep it (in a
 /// `static`, a cache...) and render it from any thread.
@@ -68,8 +68,9 @@ impl Template {
                 vars[id.0 as usize] = from_json(json);
             }
         }
-        let mut rt = Runtime::new(&engine.clock, &engine.ids);
-        let ctx = build_ctx(context, engine.profile);
+        let auth_mode = context.auth_mode();
+        let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
+        let ctx = build_ctx(context, engine.profile, auth_mode);
         if let Value::Map(m) = &ctx {
             rt.field = field_and_type(m);
         }
@@ -81,6 +82,8 @@ impl Template {
             let util = Value::Object(Object::Util(Namespace::Root));
             vars[builtin::UTIL.0 as usize] = util.clone();
             vars[builtin::UTILS.0 as usize] = util;
+            vars[builtin::EXTENSIONS.0 as usize] =
+                Value::Object(Object::Util(Namespace::Extensions));
         }
         let evaluator = Evaluator::new(
             &inner.ast,
@@ -99,19 +102,22 @@ impl Template {
             },
             _ => serde_json::Map::new(),
         };
+        let rt = finished.runtime;
         Ok(Rendered {
             output: finished.output,
             returned: finished.returned.as_ref().map(to_json),
-            errors: finished.runtime.errors,
+            errors: rt.errors,
             stash,
-            logs: finished.runtime.logs,
+            logs: rt.logs,
+            response_headers: rt.response_headers,
+            extensions: rt.extensions,
         })
     }
 }
 
 /// `$ctx` for a render. In the AppSync profile `arguments` and `args` are the same map and
 /// `stash` always exists.
-fn build_ctx(context: &Context, profile: Profile) -> Value {
+fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value {
     let ctx = match &context.ctx {
         Some(json) => from_json(json),
         None if profile == Profile::AppSync => Value::empty_map(),
@@ -126,6 +132,10 @@ fn build_ctx(context: &Context, profile: Profile) -> Value {
         m.insert(Value::str("args"), args);
         if m.get_str("stash").is_none_or(|s| s.is_null()) {
             m.insert(Value::str("stash"), Value::empty_map());
+        }
+        // With API key authorization AppSync does not populate the identity.
+        if auth_mode == AuthMode::ApiKey && m.get_str("identity").is_some() {
+            m.insert(Value::str("identity"), Value::Null);
         }
     }
     ctx

@@ -10,8 +10,8 @@ mod runtime;
 use std::rc::Rc;
 use std::sync::Arc;
 
-pub use runtime::AppendedError;
 pub(crate) use runtime::Runtime;
+pub use runtime::{AppendedError, Extensions};
 
 use crate::ast::{
     self, BinOp, Block, Expr, Foreach, Interpolated, MacroCall, Node, Part, Reference, Set, VarId,

@@ -1,6 +1,7 @@
-//! Per-render services the `$util` helpers use: ids, clock, appended errors, logs, and the
-//! field being resolved.
+//! Per-render services the `$util` helpers use: ids, clock, auth mode, and what a render
+//! records besides its text (appended errors, logs, response headers, `$extensions` calls).
 
+use crate::context::AuthMode;
 use crate::engine::{Clock, IdSource};
 
 /// An error recorded by `$util.appendError` (the render goes on).
@@ -16,31 +17,62 @@ pub struct AppendedError {
     pub error_info: Option<serde_json::Value>,
 }
 
+/// What a template asked of AppSync through `$extensions` (recorded, not executed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extensions {
+    /// `$extensions.evictFromApiCache(typeName, fieldName, keys)` calls, each as
+    /// `{"typeName", "fieldName", "keys"}`.
+    pub evictions: Vec<serde_json::Value>,
+    /// The last `$extensions.setSubscriptionFilter(filter)`.
+    pub subscription_filter: Option<serde_json::Value>,
+    /// The last `$extensions.setSubscriptionInvalidationFilter(filter)`.
+    pub subscription_invalidation_filter: Option<serde_json::Value>,
+    /// `$extensions.invalidateSubscriptions(...)` payloads.
+    pub invalidations: Vec<serde_json::Value>,
+}
+
+impl Extensions {
+    /// Whether the template made no `$extensions` call.
+    pub fn is_empty(&self) -> bool {
+        self == &Extensions::default()
+    }
+}
+
 /// State of one render that helpers read and write.
 pub(crate) struct Runtime {
     /// `$util.appendError` entries, in order.
     pub errors: Vec<AppendedError>,
     /// `$util.log.*` lines.
     pub logs: Vec<String>,
+    /// `$util.http.addResponseHeader(s)`, in the order set (a name set again keeps its place
+    /// and takes the last value).
+    pub response_headers: serde_json::Map<String, serde_json::Value>,
+    /// `$extensions` calls.
+    pub extensions: Extensions,
     /// Seeded generator; `None` for operating-system randomness.
     rng: Option<fastrand::Rng>,
     /// Milliseconds since the Unix epoch at the start of the render.
     pub now_millis: i64,
     /// `$ctx.info.fieldName` and `$ctx.info.parentTypeName`, for `$util.unauthorized()`.
     pub field: Option<(String, String)>,
+    /// How the caller was authorized.
+    pub auth_mode: AuthMode,
 }
 
 impl Runtime {
-    pub(crate) fn new(clock: &Clock, ids: &IdSource) -> Runtime {
+    pub(crate) fn new(clock: &Clock, ids: &IdSource, auth_mode: AuthMode) -> Runtime {
         Runtime {
             errors: Vec::new(),
             logs: Vec::new(),
+            response_headers: serde_json::Map::new(),
+            extensions: Extensions::default(),
             rng: match ids {
                 IdSource::Random => None,
                 IdSource::Seeded(seed) => Some(fastrand::Rng::with_seed(*seed)),
             },
             now_millis: clock.now_millis(),
             field: None,
+            auth_mode,
         }
     }
 
@@ -50,6 +82,12 @@ impl Runtime {
             Some(rng) => rng.u128(..).to_le_bytes(),
             None => *uuid::Uuid::new_v4().as_bytes(),
         }
+    }
+
+    /// A random `u64`.
+    pub(crate) fn random_u64(&mut self) -> u64 {
+        let b = self.random_bytes();
+        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
     }
 
     /// A random (version 4) UUID in lower case, as `$util.autoId()` returns.

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::span::Span;
 
 /// Variable names every template knows, interned first (see `parser::builtin`).
-pub(super) const BUILTIN_NAMES: [&str; 8] = [
+pub(super) const BUILTIN_NAMES: [&str; 9] = [
     "ctx",
     "context",
     "util",
@@ -25,6 +25,7 @@ pub(super) const BUILTIN_NAMES: [&str; 8] = [
     "velocityCount",
     "velocityHasNext",
     "bodyContent",
+    "extensions",
 ];
 
 /// Directives that exist in every profile, besides `#if`, `#else`, `#elseif`, `#end`,

@@ -83,6 +83,8 @@ pub(crate) mod builtin {
     pub const VELOCITY_HAS_NEXT: VarId = VarId(6);
     /// `$bodyContent`
     pub const BODY_CONTENT: VarId = VarId(7);
+    /// `$extensions`
+    pub const EXTENSIONS: VarId = VarId(8);
 }
 
 /// Parses template text at render time (`#evaluate`), numbering new names after the

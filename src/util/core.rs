@@ -1,116 +1,177 @@
-//! Top-level `$util.*` helpers.
+//! Top-level `$util.*` helpers (AppSync developer guide, "Utility helpers in $util").
 
 use std::sync::Arc;
 
+use base64::Engine as _;
+
+use super::args::Args;
 use super::json::to_json_string;
-use super::{Failure, Outcome, bad_args};
+use super::{Failure, Outcome};
 use crate::error::ErrorKind;
 use crate::eval::{AppendedError, Runtime};
+use crate::value::methods::java_is_whitespace;
 use crate::value::{Value, from_json, to_json};
 
 fn void() -> Value {
     Value::Str(Arc::from(""))
 }
 
-/// A `String` argument (or null).
-fn opt_str<'a>(
-    helper: &str,
-    expected: &str,
-    args: &'a [Value],
-    v: &'a Value,
-) -> Result<Option<&'a str>, Failure> {
-    match v {
-        Value::Str(s) => Ok(Some(s)),
-        Value::Null => Ok(None),
-        _ => Err(bad_args(helper, expected, args)),
-    }
+fn string(s: impl Into<Arc<str>>) -> Value {
+    Value::Str(s.into())
 }
 
+/// commons-lang `StringUtils.isBlank`: empty or only whitespace.
 fn is_blank(s: &str) -> bool {
-    s.chars().all(crate::value::methods::java_is_whitespace)
+    s.chars().all(java_is_whitespace)
 }
 
-/// Dispatches `$util.name(args)`.
-pub(crate) fn call(rt: &mut Runtime, name: &str, args: &[Value]) -> Outcome {
-    Ok(match (name, args) {
-        ("qr" | "quiet", [_]) => void(),
-        ("toJson", [x]) => Value::Str(Arc::from(to_json_string(x))),
-        ("parseJson", [x]) => {
-            let Some(text) = opt_str(name, "String", args, x)? else {
-                return Err(bad_args(name, "String", args));
-            };
-            match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(j) => from_json(&j),
-                Err(e) => {
-                    return Err(Failure::from(ErrorKind::UtilArgument {
-                        helper: name.to_string(),
-                        message: format!("invalid JSON: {e}"),
-                    }));
-                }
-            }
+/// Dispatches `$util.name(args)`. Unknown names and arities give null, so the call renders
+/// as its own text, as in AppSync.
+pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
+    let n = values.len();
+    Ok(match (name, n) {
+        ("qr" | "quiet", 1) => void(),
+        ("toJson", 1) => string(to_json_string(&values[0])),
+        ("parseJson", 1) => parse_json(&Args::new(name, "String", values))?,
+        ("autoId", 0) => string(rt.next_uuid()),
+        ("autoUlid", 0) => {
+            let random = u128::from_le_bytes(rt.random_bytes()) >> 48;
+            let millis = u64::try_from(rt.now_millis).unwrap_or(0);
+            string(ulid::Ulid::from_parts(millis, random).to_string())
         }
-        ("autoId", []) => Value::Str(Arc::from(rt.next_uuid())),
-        ("isNull", [x]) => Value::Bool(x.is_null()),
-        ("isNullOrEmpty", [x]) => {
-            let s = opt_str(name, "String", args, x)?;
+        ("autoKsuid", 0) => {
+            let seconds = rt.now_millis.div_euclid(1000) - svix_ksuid::KSUID_EPOCH;
+            let payload = rt.random_bytes();
+            let ksuid =
+                svix_ksuid::Ksuid::new_raw(u32::try_from(seconds).unwrap_or(0), Some(&payload));
+            string(ksuid.to_string())
+        }
+        ("isNull", 1) => Value::Bool(values[0].is_null()),
+        ("isNullOrEmpty", 1) => {
+            let s = Args::new(name, "String", values).opt_str(0)?;
             Value::Bool(s.is_none_or(str::is_empty))
         }
-        ("isNullOrBlank", [x]) => {
-            let s = opt_str(name, "String", args, x)?;
+        ("isNullOrBlank", 1) => {
+            let s = Args::new(name, "String", values).opt_str(0)?;
             Value::Bool(s.is_none_or(is_blank))
         }
-        ("defaultIfNull", [x, d]) => {
-            if x.is_null() {
-                d.clone()
+        ("defaultIfNull", 2) => {
+            if values[0].is_null() {
+                values[1].clone()
             } else {
-                x.clone()
+                values[0].clone()
             }
         }
-        ("defaultIfNullOrEmpty", [x, d]) => {
-            let s = opt_str(name, "String, String", args, x)?;
-            opt_str(name, "String, String", args, d)?;
-            if s.is_none_or(str::is_empty) {
-                d.clone()
+        ("defaultIfNullOrEmpty" | "defaultIfNullOrBlank", 2) => {
+            let args = Args::new(name, "String, String", values);
+            let s = args.opt_str(0)?;
+            args.opt_str(1)?;
+            let use_default = if name == "defaultIfNullOrEmpty" {
+                s.is_none_or(str::is_empty)
             } else {
-                x.clone()
-            }
-        }
-        ("defaultIfNullOrBlank", [x, d]) => {
-            let s = opt_str(name, "String, String", args, x)?;
-            opt_str(name, "String, String", args, d)?;
-            if s.is_none_or(is_blank) {
-                d.clone()
-            } else {
-                x.clone()
-            }
-        }
-        ("error" | "appendError", [msg, rest @ ..]) if rest.len() <= 3 => {
-            let expected = "String[, String[, Object[, Object]]]";
-            let message = opt_str(name, expected, args, msg)?.map(str::to_string);
-            let error_type = match rest.first() {
-                Some(t) => opt_str(name, expected, args, t)?.map(str::to_string),
-                None => None,
+                s.is_none_or(is_blank)
             };
-            let data = rest.get(1).map(to_json);
-            let error_info = rest.get(2).map(to_json);
-            let message = message.unwrap_or_else(|| "null".to_string());
-            if name == "error" {
-                return Err(Failure::from(ErrorKind::TemplateError {
-                    message,
-                    error_type,
-                    data,
-                    error_info,
-                }));
+            if use_default {
+                values[1].clone()
+            } else {
+                values[0].clone()
             }
-            rt.errors.push(AppendedError {
-                message,
-                error_type,
-                data,
-                error_info,
-            });
+        }
+        ("isString", 1) => Value::Bool(matches!(values[0], Value::Str(_) | Value::Char(_))),
+        ("isNumber", 1) => Value::Bool(values[0].is_number()),
+        ("isBoolean", 1) => Value::Bool(matches!(values[0], Value::Bool(_))),
+        ("isList", 1) => Value::Bool(matches!(values[0], Value::List(_))),
+        ("isMap", 1) => Value::Bool(matches!(values[0], Value::Map(_))),
+        ("typeOf", 1) => string(type_of(&values[0])),
+        ("matches", 2) => {
+            let args = Args::new(name, "String, String", values);
+            let (pattern, text) = (args.str(0)?, args.str(1)?);
+            let matched = crate::java::regex::full_match(pattern, text).map_err(|reason| {
+                Failure::from(ErrorKind::UtilArgument {
+                    helper: name.into(),
+                    message: reason,
+                })
+            })?;
+            Value::Bool(matched)
+        }
+        ("authType", 0) => string(rt.auth_mode.util_auth_type()),
+        ("escapeJavaScript", 1) => match Args::new(name, "String", values).opt_str(0)? {
+            Some(s) => string(escape_javascript(s)),
+            None => Value::Null,
+        },
+        ("urlEncode", 1) => match Args::new(name, "String", values).opt_str(0)? {
+            Some(s) => string(url_encode(s)),
+            None => Value::Null,
+        },
+        ("urlDecode", 1) => match Args::new(name, "String", values).opt_str(0)? {
+            Some(s) => string(url_decode(s).ok_or_else(|| {
+                Failure::from(ErrorKind::UtilArgument {
+                    helper: name.into(),
+                    message: format!("malformed escape in `{s}`"),
+                })
+            })?),
+            None => Value::Null,
+        },
+        ("base64Encode", 1) => match &values[0] {
+            Value::Str(s) => string(base64::engine::general_purpose::STANDARD.encode(s.as_bytes())),
+            Value::List(_) => {
+                let bytes = byte_list(&Args::new(name, "byte[]", values))?;
+                string(base64::engine::general_purpose::STANDARD.encode(bytes))
+            }
+            Value::Null => Value::Null,
+            _ => return Err(Args::new(name, "byte[]", values).fail()),
+        },
+        ("base64Decode", 1) => match Args::new(name, "String", values).opt_str(0)? {
+            // The guide types the result as byte[]; templates use it as text, so the bytes
+            // are returned decoded as UTF-8.
+            Some(s) => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(s.trim_end())
+                    .map_err(|e| {
+                        Failure::from(ErrorKind::UtilArgument {
+                            helper: name.into(),
+                            message: format!("invalid base64: {e}"),
+                        })
+                    })?;
+                string(String::from_utf8_lossy(&bytes).into_owned())
+            }
+            None => Value::Null,
+        },
+        ("error" | "appendError", 1..=4) => {
+            let args = Args::new(name, "String[, String[, Object[, Object]]]", values);
+            let error = AppendedError {
+                message: args.opt_str(0)?.unwrap_or("null").to_string(),
+                error_type: if n > 1 {
+                    args.opt_str(1)?.map(str::to_string)
+                } else {
+                    None
+                },
+                data: values.get(2).map(to_json),
+                error_info: values.get(3).map(to_json),
+            };
+            if name == "error" {
+                return Err(template_error(error));
+            }
+            rt.errors.push(error);
             void()
         }
-        ("unauthorized", []) => {
+        ("validate", 2..=4) => {
+            let args = Args::new(name, "Boolean, String[, String[, Object]]", values);
+            if !args.bool(0)? {
+                return Err(template_error(AppendedError {
+                    message: args.opt_str(1)?.unwrap_or("null").to_string(),
+                    error_type: if n > 2 {
+                        args.opt_str(2)?.map(str::to_string)
+                    } else {
+                        None
+                    },
+                    data: values.get(3).map(to_json),
+                    error_info: None,
+                }));
+            }
+            void()
+        }
+        ("unauthorized", 0) => {
             let (field, parent) = rt.field_and_type();
             return Err(Failure::from(ErrorKind::Unauthorized {
                 message: format!("Not Authorized to access {field} on type {parent}"),
@@ -118,4 +179,136 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, args: &[Value]) -> Outcome {
         }
         _ => Value::Null,
     })
+}
+
+fn template_error(e: AppendedError) -> Failure {
+    Failure::from(ErrorKind::TemplateError {
+        message: e.message,
+        error_type: e.error_type,
+        data: e.data,
+        error_info: e.error_info,
+    })
+}
+
+fn parse_json(args: &Args<'_>) -> Outcome {
+    let Some(text) = args.opt_str(0)? else {
+        return Ok(Value::Null);
+    };
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(j) => Ok(from_json(&j)),
+        Err(e) => Err(Failure::from(ErrorKind::UtilArgument {
+            helper: args.helper.into(),
+            message: format!("invalid JSON: {e}"),
+        })),
+    }
+}
+
+/// `$util.typeOf`: the guide's type names.
+fn type_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "Null",
+        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => "Number",
+        Value::Str(_) | Value::Char(_) => "String",
+        Value::Map(_) => "Map",
+        Value::List(_) => "List",
+        Value::Bool(_) => "Boolean",
+        _ => "Object",
+    }
+}
+
+fn byte_list(args: &Args<'_>) -> Result<Vec<u8>, Failure> {
+    let list = args.list(0)?;
+    let items = list.borrow();
+    items
+        .iter()
+        .map(|b| match b {
+            Value::Int(i) => Ok(*i as u8),
+            _ => Err(args.fail()),
+        })
+        .collect()
+}
+
+/// commons-lang 2 `StringEscapeUtils.escapeJavaScript` (what "JavaScript escaped" means in a
+/// Java service): quotes, backslash and `/` escaped, control characters and everything above
+/// U+007F as `\uXXXX` (upper-case hex). Which library AppSync uses is not documented.
+pub(crate) fn escape_javascript(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for unit in s.encode_utf16() {
+        match unit {
+            0x22 => out.push_str("\\\""),
+            0x27 => out.push_str("\\'"),
+            0x5C => out.push_str("\\\\"),
+            0x2F => out.push_str("\\/"),
+            0x08 => out.push_str("\\b"),
+            0x09 => out.push_str("\\t"),
+            0x0A => out.push_str("\\n"),
+            0x0C => out.push_str("\\f"),
+            0x0D => out.push_str("\\r"),
+            u if !(0x20..0x7F).contains(&u) => out.push_str(&format!("\\u{u:04X}")),
+            u => out.push(char::from(u as u8)),
+        }
+    }
+    out
+}
+
+/// `java.net.URLEncoder.encode(s, "UTF-8")` (application/x-www-form-urlencoded): letters,
+/// digits and `.-*_` kept, space as `+`, every other byte as `%XX`.
+pub(crate) fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `java.net.URLDecoder.decode(s, "UTF-8")`: `+` is a space, `%XX` a byte; `None` for a
+/// malformed escape (Java throws).
+pub(crate) fn url_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_codec_is_javas() {
+        assert_eq!(url_encode("a b&c=d/é*"), "a+b%26c%3Dd%2F%C3%A9*");
+        assert_eq!(url_decode("a+b%26c").unwrap(), "a b&c");
+        assert_eq!(url_decode("12314%40N32").unwrap(), "12314@N32");
+        assert!(url_decode("%4").is_none());
+        assert!(url_decode("%zz").is_none());
+    }
+
+    #[test]
+    fn javascript_escapes_are_commons_lang() {
+        assert_eq!(escape_javascript("it's \"q\""), "it\\'s \\\"q\\\"");
+        assert_eq!(escape_javascript("a/b\\c\né"), "a\\/b\\\\c\\n\\u00E9");
+    }
 }

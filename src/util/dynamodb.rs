@@ -1,11 +1,14 @@
 //! `$util.dynamodb`: values → DynamoDB attribute values, in AppSync's JSON dialect where
-//! `N` holds a JSON number (`{"N":4}`), not a string.
+//! `N` holds a JSON number (`{"N":4}`), not a string. Every `toX` has a `toXJson` twin
+//! that returns `$util.toJson(toX(...))`.
 
 use std::sync::Arc;
 
+use super::args::Args;
 use super::json::to_json_string;
-use super::{Outcome, bad_args};
-use crate::value::{List, Map, Value};
+use super::{Failure, Outcome};
+use crate::error::ErrorKind;
+use crate::value::{List, Map, Value, from_json};
 
 fn attr(kind: &str, v: Value) -> Value {
     let m = Map::with_capacity(1);
@@ -13,40 +16,36 @@ fn attr(kind: &str, v: Value) -> Value {
     Value::Map(m)
 }
 
-/// The attribute value for any value: `S`, `N`, `BOOL`, `NULL`, `L` (lists are never
-/// sets), `M`.
+/// Nesting beyond which conversion stops (a collection that contains itself).
+const MAX_DEPTH: usize = 200;
+
+/// The attribute value for any value: `S`, `N`, `BOOL`, `NULL` (`{"NULL":true}`), `L` (lists
+/// are never sets), `M`.
 pub(crate) fn to_dynamodb(v: &Value) -> Value {
     to_dynamodb_at(v, 0)
 }
-
-const MAX_DEPTH: usize = 200;
 
 fn to_dynamodb_at(v: &Value, depth: usize) -> Value {
     if depth > MAX_DEPTH {
         return attr("NULL", Value::Bool(true));
     }
     match v {
+        // The guide does not show toDynamoDB(null); DynamoDB's own JSON for null is
+        // {"NULL": true}, which is what we write.
         Value::Null => attr("NULL", Value::Bool(true)),
         Value::Str(_) | Value::Char(_) => attr("S", Value::Str(Arc::from(v.to_java_string()))),
         Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
             attr("N", v.clone())
         }
         Value::Bool(_) => attr("BOOL", v.clone()),
-        Value::List(l) => {
-            let items: Vec<Value> = l
-                .borrow()
-                .iter()
-                .map(|x| to_dynamodb_at(x, depth + 1))
-                .collect();
-            attr("L", Value::List(List::new(items)))
-        }
         Value::Map(m) => attr("M", map_values(m, depth)),
-        Value::Entry(e) => {
-            let m = Map::with_capacity(1);
-            m.insert(e.0.clone(), e.1.clone());
-            attr("M", map_values(&m, depth))
-        }
-        Value::Object(_) => attr("S", Value::Str(Arc::from(v.to_java_string()))),
+        other => match other.collection_items() {
+            Some(items) => {
+                let items = items.iter().map(|x| to_dynamodb_at(x, depth + 1)).collect();
+                attr("L", Value::List(List::new(items)))
+            }
+            None => attr("S", Value::Str(Arc::from(other.to_java_string()))),
+        },
     }
 }
 
@@ -59,38 +58,177 @@ fn map_values(m: &Map, depth: usize) -> Value {
     Value::Map(out)
 }
 
+/// An attribute value back to a plain value: the inverse of [`to_dynamodb`], and how AppSync
+/// turns DynamoDB items into `$ctx.result` (`N` becomes a number, sets become lists, `B`
+/// stays base64 text). `None` for something that is not a typed value.
+pub(crate) fn from_attribute_value(v: &Value) -> Option<Value> {
+    from_attribute_at(v, 0)
+}
+
+fn from_attribute_at(v: &Value, depth: usize) -> Option<Value> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let Value::Map(m) = v else { return None };
+    let entries = m.borrow();
+    if entries.len() != 1 {
+        return None;
+    }
+    let (kind, inner) = entries.get_index(0)?;
+    Some(match kind.as_str()? {
+        "S" | "B" => inner.clone(),
+        "N" => match inner {
+            Value::Str(s) => number_from_text(s)?,
+            n if n.is_number() => n.clone(),
+            _ => return None,
+        },
+        "BOOL" => match inner {
+            Value::Bool(_) => inner.clone(),
+            _ => return None,
+        },
+        "NULL" => Value::Null,
+        "SS" | "BS" | "NS" => {
+            let items = inner.collection_items()?;
+            let items = if kind.as_str()? == "NS" {
+                items
+                    .iter()
+                    .map(|x| match x {
+                        Value::Str(s) => number_from_text(s),
+                        n if n.is_number() => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?
+            } else {
+                items
+            };
+            Value::List(List::new(items))
+        }
+        "L" => {
+            let items = inner.collection_items()?;
+            let items = items
+                .iter()
+                .map(|x| from_attribute_at(x, depth + 1))
+                .collect::<Option<Vec<_>>>()?;
+            Value::List(List::new(items))
+        }
+        "M" => {
+            let Value::Map(fields) = inner else {
+                return None;
+            };
+            let fields = fields.borrow();
+            let out = Map::with_capacity(fields.len());
+            for (k, x) in fields.iter() {
+                out.insert(k.clone(), from_attribute_at(x, depth + 1)?);
+            }
+            Value::Map(out)
+        }
+        _ => return None,
+    })
+}
+
+/// A DynamoDB number string as a template number (integers keep their class).
+fn number_from_text(s: &str) -> Option<Value> {
+    let json: serde_json::Value = serde_json::from_str(s.trim()).ok()?;
+    json.is_number().then(|| from_json(&json))
+}
+
 fn json(v: Value) -> Value {
     Value::Str(Arc::from(to_json_string(&v)))
 }
 
+fn failure(helper: &str, message: String) -> Failure {
+    Failure::from(ErrorKind::UtilArgument {
+        helper: format!("dynamodb.{helper}"),
+        message,
+    })
+}
+
+/// A list whose elements all pass `check`, for the set helpers.
+fn set_of(args: &Args<'_>, check: fn(&Value) -> bool) -> Result<Value, Failure> {
+    let list = args.list(0)?;
+    let items = list.borrow();
+    if !items.iter().all(check) {
+        return Err(args.fail());
+    }
+    Ok(Value::List(List::new(items.clone())))
+}
+
+/// The S3 object reference AppSync stores in an `S` attribute: JSON text
+/// `{"s3":{"key":..,"bucket":..,"region":..[,"version":..]}}` (compact, like every helper).
+fn s3_object(args: &Args<'_>) -> Result<Value, Failure> {
+    let fields = Map::with_capacity(4);
+    for (i, name) in ["key", "bucket", "region", "version"]
+        .iter()
+        .enumerate()
+        .take(args.values.len())
+    {
+        fields.insert(Value::str(name), Value::Str(Arc::from(args.str(i)?)));
+    }
+    let outer = Map::with_capacity(1);
+    outer.insert(Value::str("s3"), Value::Map(fields));
+    Ok(attr("S", json(Value::Map(outer))))
+}
+
 /// Dispatches `$util.dynamodb.name(args)`.
-pub(crate) fn call(name: &str, args: &[Value]) -> Outcome {
+pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     let (base, as_json) = match name.strip_suffix("Json") {
-        Some(b) => (b, true),
-        None => (name, false),
+        Some(b) if b != "fromS3Object" => (b, true),
+        _ => (name, false),
     };
     let helper = format!("dynamodb.{name}");
-    let v = match (base, args) {
+    let args = |signature: &'static str| Args::new(name, signature, values);
+    let v = match (base, values) {
         ("toDynamoDB", [x]) => to_dynamodb(x),
-        ("toString", [x @ (Value::Str(_) | Value::Null)]) => match x {
-            Value::Null => attr("NULL", Value::Bool(true)),
-            _ => attr("S", x.clone()),
+        ("toString", [_]) => match args("String").opt_str(0)? {
+            Some(s) => attr("S", Value::Str(Arc::from(s))),
+            None => attr("NULL", Value::Bool(true)),
         },
-        ("toString", _) => return Err(bad_args(&helper, "String", args)),
+        ("toStringSet", [_]) => attr(
+            "SS",
+            set_of(&args("List<String>"), |x| matches!(x, Value::Str(_)))?,
+        ),
         ("toNumber", [x]) if x.is_number() || x.is_null() => to_dynamodb(x),
-        ("toNumber", _) => return Err(bad_args(&helper, "Number", args)),
+        ("toNumber", [_]) => return Err(args("Number").fail()),
+        ("toNumberSet", [_]) => attr("NS", set_of(&args("List<Number>"), Value::is_number)?),
+        ("toBinary", [_]) => attr("B", Value::Str(Arc::from(args("String").str(0)?))),
+        ("toBinarySet", [_]) => attr(
+            "BS",
+            set_of(&args("List<String>"), |x| matches!(x, Value::Str(_)))?,
+        ),
         ("toBoolean", [x @ (Value::Bool(_) | Value::Null)]) => to_dynamodb(x),
-        ("toBoolean", _) => return Err(bad_args(&helper, "Boolean", args)),
+        ("toBoolean", [_]) => return Err(args("Boolean").fail()),
         ("toNull", []) => attr("NULL", Value::Null),
-        ("toList", [x @ (Value::List(_) | Value::Null)]) => to_dynamodb(x),
-        ("toList", _) => return Err(bad_args(&helper, "List", args)),
+        ("toList", [x]) if x.collection_items().is_some() || x.is_null() => to_dynamodb(x),
+        ("toList", [_]) => return Err(args("List").fail()),
         ("toMap", [x @ (Value::Map(_) | Value::Null)]) => to_dynamodb(x),
-        ("toMap", _) => return Err(bad_args(&helper, "Map", args)),
+        ("toMap", [_]) => return Err(args("Map").fail()),
         ("toMapValues", [Value::Map(m)]) => map_values(m, 0),
-        ("toMapValues", _) => return Err(bad_args(&helper, "Map", args)),
-        _ => return Ok(Value::Null),
+        ("toMapValues", [_]) => return Err(args("Map").fail()),
+        ("toS3Object", [_, _, _] | [_, _, _, _]) => {
+            s3_object(&args("String, String, String[, String]"))?
+        }
+        ("fromS3ObjectJson", [_]) => {
+            let text = args("String").str(0)?;
+            from_s3_object(text)
+                .ok_or_else(|| failure(name, format!("not an S3 object reference: {text}")))?
+        }
+        _ => {
+            let _ = helper;
+            return Ok(Value::Null);
+        }
     };
     Ok(if as_json { json(v) } else { v })
+}
+
+/// `fromS3ObjectJson`: the map inside `{"s3": {...}}`; the `{"S": "..."}` attribute around it
+/// is accepted too (the guide shows both forms).
+fn from_s3_object(text: &str) -> Option<Value> {
+    let mut json: serde_json::Value = serde_json::from_str(text).ok()?;
+    if let Some(inner) = json.get("S").and_then(|s| s.as_str()) {
+        json = serde_json::from_str(inner).ok()?;
+    }
+    let s3 = json.get("s3")?;
+    s3.is_object().then(|| from_json(s3))
 }
 
 #[cfg(test)]
@@ -117,10 +255,6 @@ mod tests {
             r#"{"N":12345}"#
         );
         assert_eq!(
-            j("toDynamoDBJson", serde_json::json!(true)),
-            r#"{"BOOL":true}"#
-        );
-        assert_eq!(
             j(
                 "toDynamoDBJson",
                 serde_json::json!(["foo", 123, {"bar": "baz"}])
@@ -128,12 +262,18 @@ mod tests {
             r#"{"L":[{"S":"foo"},{"N":123},{"M":{"bar":{"S":"baz"}}}]}"#
         );
         assert_eq!(
-            j(
-                "toMapValuesJson",
-                serde_json::json!({"foo": "bar", "baz": 1234, "beep": ["boop"]})
-            ),
-            r#"{"foo":{"S":"bar"},"baz":{"N":1234},"beep":{"L":[{"S":"boop"}]}}"#
+            j("toNumberSetJson", serde_json::json!([1, 23, 4.56])),
+            r#"{"NS":[1,23,4.56]}"#
         );
         assert_eq!(j("toStringJson", serde_json::json!(1)), "ERR");
+        assert_eq!(j("toStringSetJson", serde_json::json!(["a", 1])), "ERR");
+    }
+
+    #[test]
+    fn attribute_values_round_trip() {
+        let json = serde_json::json!({"a": [1, "x", null, true, {"b": 2.5}], "c": {}});
+        let v = crate::value::from_json(&json);
+        let back = from_attribute_value(&to_dynamodb(&v)).unwrap();
+        assert_eq!(crate::value::to_json(&back), json);
     }
 }

@@ -460,6 +460,14 @@ impl Value {
         }
     }
 
+    /// The string when this is a `String`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The elements when this is a list or a view of a map (a snapshot).
     pub(crate) fn collection_items(&self) -> Option<Vec<Value>> {
         match self {

@@ -1,0 +1,26 @@
+//! The resolver layer: what AppSync does with a template's text after rendering it.
+//!
+//! - [`parse_output`]: the rendered text must be one JSON value (AppSync's own checks and
+//!   messages: duplicate keys, trailing characters).
+//! - [`validate_request`]: a request template's JSON must be a request the data source
+//!   understands.
+
+mod output;
+mod request;
+
+pub use output::parse_output;
+
+/// DynamoDB's typed JSON (`{"S": "x"}`, `{"N": "4"}`, `{"M": {...}}`...) as the plain JSON
+/// AppSync puts in `$ctx.result` (`N` becomes a number, sets become arrays, `B` stays base64
+/// text); `None` if `attribute` is not a typed value. For an item (a map of attributes),
+/// convert each attribute.
+///
+/// ```
+/// let item = serde_json::json!({"M": {"name": {"S": "Frankie"}, "age": {"N": "4"}}});
+/// assert_eq!(appsync_vtl::from_dynamodb_json(&item), Some(serde_json::json!({"name": "Frankie", "age": 4})));
+/// ```
+pub fn from_dynamodb_json(attribute: &serde_json::Value) -> Option<serde_json::Value> {
+    let value = crate::value::from_json(attribute);
+    crate::util::dynamodb::from_attribute_value(&value).map(|v| crate::value::to_json(&v))
+}
+pub use request::{DataSourceKind, validate_request};
