@@ -1,13 +1,13 @@
-//! `appsync-vtl`: render AppSync mapping templates from the command line.
+//! `appsync-vtl`: run AppSync mapping templates from the command line.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use appsync_vtl::{Clock, Context, Engine, IdSource, Profile};
-use clap::{Parser, Subcommand};
+use appsync_vtl::{AuthMode, Clock, Context, Engine, IdSource, Profile};
+use clap::{Args, Parser, Subcommand};
 
-/// Exit status for a bad input file (missing, unreadable, invalid JSON).
+/// Exit status for a bad input file (missing, unreadable, invalid JSON) or flag value.
 const EXIT_INPUT: u8 = 2;
 /// Exit status for a template that does not parse.
 const EXIT_PARSE: u8 = 3;
@@ -28,136 +28,121 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Render a template and print the result exactly (no newline added).
-    Render {
-        /// The template file.
-        template: PathBuf,
-        /// AppSync context JSON ($ctx: arguments, identity, source, stash, result...).
-        #[arg(long)]
-        context: Option<PathBuf>,
-        /// JSON object whose top-level keys become variables; a `ctx`/`context` key is the
-        /// context.
-        #[arg(long)]
-        vars: Option<PathBuf>,
-        /// appsync (default) or velocity.
-        #[arg(long, default_value = "appsync")]
-        profile: Profile,
-        /// Pin the clock (RFC 3339, e.g. 2024-03-15T12:34:56.789Z).
-        #[arg(long)]
-        now: Option<String>,
-        /// Seed the id generator ($util.autoId...) for reproducible output.
-        #[arg(long)]
-        seed: Option<u64>,
-    },
+    Render(RenderArgs),
 }
+
+/// What a render needs: the template and its inputs.
+#[derive(Args)]
+struct RenderArgs {
+    /// The template file.
+    template: PathBuf,
+    /// AppSync context JSON ($ctx: arguments, identity, source, stash, result...).
+    #[arg(long)]
+    context: Option<PathBuf>,
+    /// JSON object whose top-level keys become variables; a `ctx`/`context` key is the
+    /// context.
+    #[arg(long)]
+    vars: Option<PathBuf>,
+    /// appsync (default) or velocity.
+    #[arg(long, default_value = "appsync")]
+    profile: Profile,
+    /// How the caller was authorized: API_KEY, AWS_IAM, AMAZON_COGNITO_USER_POOLS,
+    /// OPENID_CONNECT or AWS_LAMBDA (default: inferred from the context's identity).
+    #[arg(long)]
+    auth_mode: Option<AuthMode>,
+    /// Pin the clock (RFC 3339, e.g. 2024-03-15T12:34:56.789Z).
+    #[arg(long)]
+    now: Option<String>,
+    /// Seed the id generator ($util.autoId...) for reproducible output.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// A failure with its exit status.
+struct Failure(u8, String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Render {
-            template,
-            context,
-            vars,
-            profile,
-            now,
-            seed,
-        } => render(
-            &template,
-            context.as_deref(),
-            vars.as_deref(),
-            profile,
-            now,
-            seed,
-        ),
+    let result = match cli.command {
+        Command::Render(args) => render(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, message)) => {
+            eprintln!("appsync-vtl: {message}");
+            ExitCode::from(code)
+        }
     }
 }
 
-fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("appsync-vtl: {message}");
-    ExitCode::from(code)
+fn input_error(message: impl std::fmt::Display) -> Failure {
+    Failure(EXIT_INPUT, message.to_string())
 }
 
-fn read(path: &Path) -> Result<String, String> {
+fn read(path: &Path) -> Result<String, Failure> {
     if path.is_dir() {
-        return Err(format!("{}: is a directory, not a file", path.display()));
+        return Err(input_error(format!(
+            "{}: is a directory, not a file",
+            path.display()
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| format!("{}: not valid UTF-8 ({e})", path.display()))
+    let bytes = std::fs::read(path).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+    String::from_utf8(bytes)
+        .map_err(|e| input_error(format!("{}: not valid UTF-8 ({e})", path.display())))
 }
 
-fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+fn read_json(path: &Path) -> Result<serde_json::Value, Failure> {
     let text = read(path)?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON: {e}", path.display()))
+    serde_json::from_str(&text)
+        .map_err(|e| input_error(format!("{}: invalid JSON: {e}", path.display())))
 }
 
-fn render(
-    template: &Path,
-    context: Option<&Path>,
-    vars: Option<&Path>,
-    profile: Profile,
-    now: Option<String>,
-    seed: Option<u64>,
-) -> ExitCode {
-    let source = match read(template) {
-        Ok(s) => s,
-        Err(e) => return fail(EXIT_INPUT, e),
-    };
-    let mut ctx = match vars.map(read_json).transpose() {
-        Ok(Some(v)) => match Context::from_vars(v) {
-            Ok(c) => c,
-            Err(e) => return fail(EXIT_INPUT, e),
-        },
-        Ok(None) => Context::new(),
-        Err(e) => return fail(EXIT_INPUT, e),
-    };
-    if let Some(path) = context {
-        let json = match read_json(path) {
-            Ok(j) => j,
-            Err(e) => return fail(EXIT_INPUT, e),
+impl RenderArgs {
+    fn context(&self) -> Result<Context, Failure> {
+        let mut ctx = match &self.vars {
+            Some(path) => Context::from_vars(read_json(path)?)
+                .map_err(|e| input_error(format!("{}: {e}", path.display())))?,
+            None => Context::new(),
         };
-        ctx = match ctx.with_context(json) {
-            Ok(c) => c,
-            Err(e) => return fail(EXIT_INPUT, format!("{}: {e}", path.display())),
-        };
-    }
-    let mut engine = Engine::new().with_profile(profile);
-    if let Some(now) = now {
-        match parse_rfc3339_millis(&now) {
-            Some(ms) => engine = engine.with_clock(Clock::Fixed(ms)),
-            None => {
-                return fail(
-                    EXIT_INPUT,
-                    format!("--now: `{now}` is not an RFC 3339 time"),
-                );
-            }
+        if let Some(path) = &self.context {
+            ctx = ctx
+                .with_context(read_json(path)?)
+                .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
         }
-    }
-    if let Some(seed) = seed {
-        engine = engine.with_ids(IdSource::Seeded(seed));
-    }
-    let name = template.display().to_string();
-    let compiled = match engine.compile(&name, &source) {
-        Ok(t) => t,
-        Err(e) => return fail(EXIT_PARSE, format!("{e:#}")),
-    };
-    match compiled.render(&ctx) {
-        Ok(r) => {
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(r.output.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return ExitCode::from(EXIT_RENDER);
-            }
-            ExitCode::SUCCESS
+        if let Some(mode) = self.auth_mode {
+            ctx = ctx.with_auth_mode(mode);
         }
-        Err(e) => fail(EXIT_RENDER, format!("{e:#}")),
+        Ok(ctx)
+    }
+
+    fn engine(&self) -> Result<Engine, Failure> {
+        let mut engine = Engine::new().with_profile(self.profile);
+        if let Some(now) = &self.now {
+            let ms = chrono::DateTime::parse_from_rfc3339(now)
+                .map_err(|_| input_error(format!("--now: `{now}` is not an RFC 3339 time")))?
+                .timestamp_millis();
+            engine = engine.with_clock(Clock::Fixed(ms));
+        }
+        if let Some(seed) = self.seed {
+            engine = engine.with_ids(IdSource::Seeded(seed));
+        }
+        Ok(engine)
     }
 }
 
-/// Milliseconds since the epoch of an RFC 3339 time.
-fn parse_rfc3339_millis(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.timestamp_millis())
+fn render(args: &RenderArgs) -> Result<(), Failure> {
+    let source = read(&args.template)?;
+    let ctx = args.context()?;
+    let engine = args.engine()?;
+    let name = args.template.display().to_string();
+    let template = engine
+        .compile(&name, &source)
+        .map_err(|e| Failure(EXIT_PARSE, format!("{e:#}")))?;
+    let rendered = template
+        .render(&ctx)
+        .map_err(|e| Failure(EXIT_RENDER, format!("{e:#}")))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(rendered.output.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure(EXIT_RENDER, format!("writing the output: {e}")))
 }

@@ -133,12 +133,61 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         if m.get_str("stash").is_none_or(|s| s.is_null()) {
             m.insert(Value::str("stash"), Value::empty_map());
         }
-        // With API key authorization AppSync does not populate the identity.
-        if auth_mode == AuthMode::ApiKey && m.get_str("identity").is_some() {
-            m.insert(Value::str("identity"), Value::Null);
+        complete_identity(m, auth_mode);
+        // AppSync always passes the request's headers.
+        match m.get_str("request") {
+            Some(Value::Map(request)) => {
+                if request.get_str("headers").is_none_or(|h| h.is_null()) {
+                    request.insert(Value::str("headers"), Value::empty_map());
+                }
+            }
+            _ => {
+                let request = crate::value::Map::with_capacity(2);
+                request.insert(Value::str("headers"), Value::empty_map());
+                request.insert(Value::str("domainName"), Value::Null);
+                m.insert(Value::str("request"), Value::Map(request));
+            }
         }
     }
     ctx
+}
+
+/// `$ctx.identity` as AppSync builds it for `mode`, from what the context gives: with
+/// `API_KEY` it is null; for user pools and OpenID Connect, fields missing from the identity
+/// are taken from its JWT `claims` (`sub`, `iss`, `cognito:username`, `cognito:groups`).
+fn complete_identity(ctx: &crate::value::Map, mode: AuthMode) {
+    if mode == AuthMode::ApiKey {
+        if ctx.get_str("identity").is_some() {
+            ctx.insert(Value::str("identity"), Value::Null);
+        }
+        return;
+    }
+    let Some(Value::Map(identity)) = ctx.get_str("identity") else {
+        return;
+    };
+    let claims = match identity.get_str("claims") {
+        Some(Value::Map(c)) => c,
+        _ => return,
+    };
+    let fill = |key: &str, claim: &str| {
+        if identity.get_str(key).is_none()
+            && let Some(v) = claims.get_str(claim)
+        {
+            identity.insert(Value::str(key), v);
+        }
+    };
+    fill("sub", "sub");
+    fill("issuer", "iss");
+    if mode == AuthMode::AmazonCognitoUserPools {
+        fill("username", "cognito:username");
+        if identity.get_str("groups").is_none() {
+            let groups = claims.get_str("cognito:groups").unwrap_or(Value::Null);
+            identity.insert(Value::str("groups"), groups);
+        }
+        if identity.get_str("defaultAuthStrategy").is_none() {
+            identity.insert(Value::str("defaultAuthStrategy"), Value::str("ALLOW"));
+        }
+    }
 }
 
 fn field_and_type(ctx: &crate::value::Map) -> Option<(String, String)> {
