@@ -162,6 +162,17 @@ impl Context {
         Ok(out)
     }
 
+    /// Sets `$ctx.identity` (for example from [`crate::identity_from_jwt`]).
+    pub fn with_identity(mut self, identity: serde_json::Value) -> Context {
+        let mut ctx = match self.ctx.take() {
+            Some(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        ctx.insert("identity".into(), identity);
+        self.ctx = Some(serde_json::Value::Object(ctx));
+        self
+    }
+
     /// Sets how the caller was authorized. Without it, the mode is inferred from the shape of
     /// `identity` (none: API key). With `API_KEY`, `$ctx.identity` is null as in AppSync.
     pub fn with_auth_mode(mut self, mode: AuthMode) -> Context {

@@ -50,6 +50,8 @@ mod rendered;
 mod resolver;
 mod span;
 mod template;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod util;
 mod value;
 
@@ -59,7 +61,14 @@ pub use error::{AppSyncError, Error, ErrorKind, Limit, Result};
 pub use eval::{AppendedError, Extensions};
 pub use limits::Limits;
 pub use rendered::Rendered;
-pub use resolver::{DataSourceKind, from_dynamodb_json, parse_output, validate_request};
+#[cfg(feature = "jwt-verify")]
+pub use resolver::verify_jwt;
+pub use resolver::{
+    CannedDataSource, DataSource, DataSourceError, DataSourceFactory, DataSourceKind,
+    DataSourceResult, GraphQLError, JwtError, MAX_PIPELINE_FUNCTIONS, NoneDataSource,
+    PipelineFunction, Resolution, Resolver, Step, from_dynamodb_json, identity_from_jwt,
+    parse_output, validate_request,
+};
 pub use span::Location;
 pub use template::Template;
 

@@ -29,6 +29,81 @@ struct Cli {
 enum Command {
     /// Render a template and print the result exactly (no newline added).
     Render(RenderArgs),
+    /// Evaluate a template like `aws appsync evaluate-mapping-template`: print one JSON
+    /// object with evaluationResult (or error), logs, stash and outErrors. Exits 0 whenever
+    /// it printed that object, even for a template error, as the AWS API answers 200.
+    Evaluate(EvaluateArgs),
+    /// Run a whole unit or pipeline resolver described by a JSON file and print
+    /// `{"data": ..., "errors": [...]}`.
+    Resolve(ResolveArgs),
+    /// Run a tree of golden-file cases (see `appsync_vtl::testing`); print a diff for each
+    /// failure and `N passed, N failed`. Exit 1 if any failed.
+    Test(TestArgs),
+}
+
+/// Identity from a token, shared by evaluate and resolve.
+#[derive(Args)]
+struct JwtArgs {
+    /// A JWT (Auth0/OIDC or Cognito): `$ctx.identity` is built from its claims.
+    #[arg(long, conflicts_with = "jwt_file")]
+    jwt: Option<String>,
+    /// A file holding the JWT.
+    #[arg(long)]
+    jwt_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct EvaluateArgs {
+    /// The template file.
+    #[arg(long)]
+    template: PathBuf,
+    /// The context JSON (what `--context` of evaluate-mapping-template takes).
+    #[arg(long)]
+    context: Option<PathBuf>,
+    /// How the caller was authorized (default: from the token, else from the identity).
+    #[arg(long)]
+    auth_mode: Option<AuthMode>,
+    #[command(flatten)]
+    jwt: JwtArgs,
+    /// Pin the clock (RFC 3339).
+    #[arg(long)]
+    now: Option<String>,
+    /// Seed the id generator.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[derive(Args)]
+struct ResolveArgs {
+    /// The resolver description (kind, templates, data sources with canned responses).
+    resolver: PathBuf,
+    /// The context JSON: arguments, identity, source, info, request.
+    #[arg(long)]
+    context: Option<PathBuf>,
+    /// How the caller was authorized.
+    #[arg(long)]
+    auth_mode: Option<AuthMode>,
+    #[command(flatten)]
+    jwt: JwtArgs,
+    /// Pin the clock (RFC 3339).
+    #[arg(long)]
+    now: Option<String>,
+    /// Seed the id generator.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Also print every step (templates' results, data-source requests and answers) to stderr.
+    #[arg(long)]
+    trace: bool,
+}
+
+#[derive(Args)]
+struct TestArgs {
+    /// Folders of cases.
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Rewrite the expected files of failing cases from what the engine produces.
+    #[arg(long)]
+    bless: bool,
 }
 
 /// What a render needs: the template and its inputs.
@@ -65,6 +140,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Render(args) => render(&args),
+        Command::Evaluate(args) => evaluate(&args),
+        Command::Resolve(args) => resolve(&args),
+        Command::Test(args) => test(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -116,18 +194,159 @@ impl RenderArgs {
     }
 
     fn engine(&self) -> Result<Engine, Failure> {
-        let mut engine = Engine::new().with_profile(self.profile);
-        if let Some(now) = &self.now {
-            let ms = chrono::DateTime::parse_from_rfc3339(now)
-                .map_err(|_| input_error(format!("--now: `{now}` is not an RFC 3339 time")))?
-                .timestamp_millis();
-            engine = engine.with_clock(Clock::Fixed(ms));
-        }
-        if let Some(seed) = self.seed {
-            engine = engine.with_ids(IdSource::Seeded(seed));
-        }
-        Ok(engine)
+        engine(self.profile, self.now.as_deref(), self.seed)
     }
+}
+
+fn engine(profile: Profile, now: Option<&str>, seed: Option<u64>) -> Result<Engine, Failure> {
+    let mut engine = Engine::new().with_profile(profile);
+    if let Some(now) = now {
+        let ms = chrono::DateTime::parse_from_rfc3339(now)
+            .map_err(|_| input_error(format!("--now: `{now}` is not an RFC 3339 time")))?
+            .timestamp_millis();
+        engine = engine.with_clock(Clock::Fixed(ms));
+    }
+    if let Some(seed) = seed {
+        engine = engine.with_ids(IdSource::Seeded(seed));
+    }
+    Ok(engine)
+}
+
+/// The context of evaluate and resolve: the context file, the identity from a token, the
+/// auth mode.
+fn appsync_context(
+    context: Option<&Path>,
+    auth_mode: Option<AuthMode>,
+    jwt: &JwtArgs,
+) -> Result<Context, Failure> {
+    let mut ctx = match context {
+        Some(path) => Context::appsync(read_json(path)?)
+            .map_err(|e| input_error(format!("{}: {e}", path.display())))?,
+        None => Context::new(),
+    };
+    let token = match (&jwt.jwt, &jwt.jwt_file) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(path)) => Some(read(path)?.trim().to_string()),
+        (None, None) => None,
+    };
+    if let Some(token) = token {
+        let source_ip: Vec<String> = ctx
+            .appsync_context()
+            .and_then(|c| c.pointer("/identity/sourceIp"))
+            .and_then(|ips| ips.as_array())
+            .map(|ips| {
+                ips.iter()
+                    .filter_map(|ip| ip.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (mode, identity) = appsync_vtl::identity_from_jwt(&token, auth_mode, &source_ip)
+            .map_err(|e| input_error(format!("--jwt: {e}")))?;
+        ctx = ctx.with_identity(identity).with_auth_mode(mode);
+    }
+    if let Some(mode) = auth_mode {
+        ctx = ctx.with_auth_mode(mode);
+    }
+    Ok(ctx)
+}
+
+fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure(EXIT_RENDER, format!("writing the output: {e}")))
+}
+
+/// `EvaluateMappingTemplate`'s response: `evaluationResult` or `error`, `logs`, and `stash`
+/// and `outErrors` as JSON strings. The error also says where (`line`, `column`).
+fn evaluate(args: &EvaluateArgs) -> Result<(), Failure> {
+    let source = read(&args.template)?;
+    let ctx = appsync_context(args.context.as_deref(), args.auth_mode, &args.jwt)?;
+    let engine = engine(Profile::AppSync, args.now.as_deref(), args.seed)?;
+    let name = args.template.display().to_string();
+    let mut response = serde_json::Map::new();
+    match engine.compile(&name, &source).and_then(|t| t.render(&ctx)) {
+        Ok(r) => {
+            response.insert(
+                "evaluationResult".into(),
+                r.evaluation_result().into_owned().into(),
+            );
+            response.insert("logs".into(), r.logs.clone().into());
+            response.insert(
+                "stash".into(),
+                serde_json::Value::Object(r.stash.clone())
+                    .to_string()
+                    .into(),
+            );
+            let out_errors: Vec<serde_json::Value> = r
+                .errors
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "errorType": e.error_type, "message": e.message,
+                        "data": e.data, "errorInfo": e.error_info,
+                    })
+                })
+                .collect();
+            response.insert(
+                "outErrors".into(),
+                serde_json::Value::from(out_errors).to_string().into(),
+            );
+        }
+        Err(e) => {
+            let a = e.appsync_error();
+            let mut error = serde_json::Map::new();
+            error.insert("message".into(), a.message.into());
+            if let Some(t) = a.error_type {
+                error.insert("errorType".into(), t.into());
+            }
+            if let (Some(l), Some(c)) = (e.line(), e.column()) {
+                error.insert("line".into(), l.into());
+                error.insert("column".into(), c.into());
+            }
+            response.insert("error".into(), error.into());
+            response.insert("logs".into(), serde_json::Value::Array(Vec::new()));
+        }
+    }
+    print_json(&serde_json::Value::Object(response))
+}
+
+fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
+    let config = read_json(&args.resolver)?;
+    let base = args.resolver.parent().unwrap_or(Path::new("."));
+    let engine = engine(Profile::AppSync, args.now.as_deref(), args.seed)?;
+    let resolver = appsync_vtl::Resolver::from_config(&config, base, &engine)
+        .map_err(|e| Failure(EXIT_PARSE, format!("{}: {e:#}", args.resolver.display())))?;
+    let ctx = appsync_context(args.context.as_deref(), args.auth_mode, &args.jwt)?;
+    let resolution = resolver.resolve(&ctx);
+    if args.trace {
+        for step in &resolution.steps {
+            eprintln!("== {}\n{}", step.name, step.output);
+        }
+    }
+    print_json(&resolution.to_json())
+}
+
+fn test(args: &TestArgs) -> Result<(), Failure> {
+    let mut total = appsync_vtl::testing::Summary::default();
+    for dir in &args.dirs {
+        if !dir.is_dir() {
+            return Err(input_error(format!("{}: not a folder", dir.display())));
+        }
+        let summary = appsync_vtl::testing::run_tree(dir, args.bless)
+            .map_err(|e| input_error(format!("{}: {e}", dir.display())))?;
+        total.reports.extend(summary.reports);
+    }
+    let blessed = total.reports.iter().filter(|r| r.blessed).count();
+    println!("{total}");
+    if blessed > 0 {
+        println!("{blessed} expected files rewritten (--bless): review them before committing");
+    }
+    if total.failed() > 0 {
+        return Err(Failure(1, format!("{} cases failed", total.failed())));
+    }
+    Ok(())
 }
 
 fn render(args: &RenderArgs) -> Result<(), Failure> {

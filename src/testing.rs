@@ -1,0 +1,673 @@
+//! Golden-file testing of mapping templates: a folder per case, run from `cargo test` or
+//! with `appsync-vtl test DIR [--bless]`.
+//!
+//! # Layout
+//!
+//! A **case folder** holds one template and what it must give:
+//!
+//! | file | meaning |
+//! | --- | --- |
+//! | `template.vtl` (or `request.vtl`, `response.vtl`) | the template |
+//! | `context.json` | AppSync's context (`arguments`, `identity`, `source`, `result`, `stash`...) |
+//! | `vars.json` | optional: extra top-level variables |
+//! | `expected.out` | the exact evaluation result (`{{uuid}}`, `{{iso8601}}`, `{{any}}` match generated parts) |
+//! | `expected.json` | the result read as JSON (object key order ignored; same wildcards in strings) |
+//! | `expected.pattern` | a regular expression the whole result must match |
+//! | `expected.err` | the error the template must raise: its message as AppSync reports it |
+//! | `case.json` | optional settings: `match` (`exact`, `json`, `json-template`, `pattern`, `error`, `none`), `engine_options.authType`, `profile`, `now` (RFC 3339), `seed`, `expected_error` (`message`, `type`, `data`, `errorInfo`), `expected_out_errors`, `expected_logs`, `expected_headers`, `expected_extensions`; anything else (`notes`, `basis`, `source_url`) is documentation |
+//!
+//! A **flat case** is `NAME.vtl` next to `NAME.out` (exact output) or `NAME.err` (first line
+//! `exit 3` for a syntax error or `exit 4` for a render error, then the message; a
+//! `[line L, ...]` in it must match our line), with variables in `NAME.json`: the layout of
+//! the Velocity conformance fixtures.
+//!
+//! A file named `profile` holding `appsync` or `velocity` sets the profile for the folder and
+//! everything below it (default `appsync`). Renders are deterministic: the clock is pinned
+//! at 2018-02-06T19:01:35.758Z and ids are seeded, unless `case.json` says otherwise.
+//!
+//! ```no_run
+//! // In a user's tests/templates.rs:
+//! appsync_vtl::testing::assert_tree("resolvers/tests");
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as J;
+
+use crate::{AuthMode, Clock, Context, DataSourceKind, Engine, IdSource, Profile};
+
+/// The clock of every test render unless a case says otherwise (the AppSync developer
+/// guide's example instant).
+pub const DEFAULT_NOW_MILLIS: i64 = 1_517_943_695_758;
+/// The id seed of every test render unless a case says otherwise.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// What happened to one case.
+#[derive(Debug, Clone)]
+pub struct CaseReport {
+    /// The case folder, or the template of a flat case.
+    pub path: PathBuf,
+    /// `None` when the case passed; else what differed (with a diff where it helps).
+    pub failure: Option<String>,
+    /// Whether `--bless` rewrote its expected files.
+    pub blessed: bool,
+}
+
+/// The result of running a tree of cases.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Every case, in path order.
+    pub reports: Vec<CaseReport>,
+}
+
+impl Summary {
+    /// Cases that passed.
+    pub fn passed(&self) -> usize {
+        self.reports.iter().filter(|r| r.failure.is_none()).count()
+    }
+
+    /// Cases that failed.
+    pub fn failed(&self) -> usize {
+        self.reports.len() - self.passed()
+    }
+}
+
+impl fmt::Display for Summary {
+    /// Each failure with its explanation, then `N passed, N failed`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for r in &self.reports {
+            if let Some(why) = &r.failure {
+                writeln!(f, "FAILED {}\n{}\n", r.path.display(), why.trim_end())?;
+            }
+        }
+        write!(f, "{} passed, {} failed", self.passed(), self.failed())
+    }
+}
+
+/// Runs every case under `dir`; with `bless`, failing cases get their expected files
+/// rewritten from what the engine produced (review the diff before committing).
+pub fn run_tree(dir: impl AsRef<Path>, bless: bool) -> std::io::Result<Summary> {
+    let mut cases = Vec::new();
+    find_cases(dir.as_ref(), &mut cases)?;
+    cases.sort();
+    let mut summary = Summary::default();
+    for case in cases {
+        let failure = check(&case).err();
+        let blessed = failure.is_some() && bless && rewrite(&case).is_ok();
+        summary.reports.push(CaseReport {
+            path: case.path().to_path_buf(),
+            failure: if blessed { None } else { failure },
+            blessed,
+        });
+    }
+    Ok(summary)
+}
+
+/// Runs the cases under `dir` and panics with every failure if one fails (for `cargo test`).
+pub fn assert_tree(dir: impl AsRef<Path>) -> Summary {
+    let dir = dir.as_ref();
+    let summary = run_tree(dir, false).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    assert!(summary.failed() == 0, "{summary}");
+    summary
+}
+
+/// Runs one case folder and panics with what differed.
+pub fn assert_case_dir(dir: impl AsRef<Path>) {
+    let case = Case::Folder(dir.as_ref().to_path_buf());
+    if let Err(why) = check(&case) {
+        panic!("{}: {why}", dir.as_ref().display());
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Case {
+    Folder(PathBuf),
+    Flat(PathBuf),
+}
+
+impl Case {
+    fn path(&self) -> &Path {
+        match self {
+            Case::Folder(p) | Case::Flat(p) => p,
+        }
+    }
+}
+
+const TEMPLATE_NAMES: [&str; 3] = ["template.vtl", "request.vtl", "response.vtl"];
+
+fn find_cases(dir: &Path, out: &mut Vec<Case>) -> std::io::Result<()> {
+    if TEMPLATE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+        out.push(Case::Folder(dir.to_path_buf()));
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            find_cases(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "vtl")
+            && (path.with_extension("out").exists() || path.with_extension("err").exists())
+        {
+            out.push(Case::Flat(path));
+        }
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_json(path: &Path) -> Result<J, String> {
+    serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The profile set by the nearest `profile` file.
+fn profile_for(path: &Path) -> Profile {
+    for dir in path.ancestors().skip(1) {
+        if let Ok(text) = std::fs::read_to_string(dir.join("profile")) {
+            return text.trim().parse().unwrap_or_default();
+        }
+    }
+    Profile::AppSync
+}
+
+fn engine_for(path: &Path, settings: &J) -> Result<Engine, String> {
+    let profile = match settings.get("profile").and_then(J::as_str) {
+        Some(p) => p.parse()?,
+        None => profile_for(path),
+    };
+    let now = match settings.get("now").and_then(J::as_str) {
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+            .map_err(|e| format!("case.json `now`: {e}"))?
+            .timestamp_millis(),
+        None => DEFAULT_NOW_MILLIS,
+    };
+    let seed = settings
+        .get("seed")
+        .and_then(J::as_u64)
+        .unwrap_or(DEFAULT_SEED);
+    Ok(Engine::new()
+        .with_profile(profile)
+        .with_clock(Clock::Fixed(now))
+        .with_ids(IdSource::Seeded(seed)))
+}
+
+fn check(case: &Case) -> Result<(), String> {
+    match case {
+        Case::Folder(dir) => check_folder(dir),
+        Case::Flat(template) => check_flat(template),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flat cases (Velocity conformance layout)
+
+fn check_flat(template: &Path) -> Result<(), String> {
+    let source = read(template)?;
+    let vars_path = template.with_extension("json");
+    let vars = if vars_path.exists() {
+        read_json(&vars_path)?
+    } else {
+        J::Null
+    };
+    let ctx = Context::from_vars(vars).map_err(|e| e.to_string())?;
+    let engine = engine_for(template, &J::Null)?;
+    let name = template
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let result = engine.compile(&name, &source).and_then(|t| t.render(&ctx));
+    let out_path = template.with_extension("out");
+    if out_path.exists() {
+        let expected = read(&out_path)?;
+        return match result {
+            Ok(r) if r.output == expected => Ok(()),
+            Ok(r) => Err(diff(&expected, &r.output)),
+            Err(e) => Err(format!("expected output, got error: {e:#}")),
+        };
+    }
+    let expected = read(&template.with_extension("err"))?;
+    let syntax = expected.starts_with("exit 3");
+    let line = expected.find("[line ").and_then(|at| {
+        expected[at + 6..]
+            .split(',')
+            .next()?
+            .trim()
+            .parse::<u32>()
+            .ok()
+    });
+    match result {
+        Ok(r) => Err(format!("expected an error, got output {:?}", r.output)),
+        Err(e) if e.is_syntax() != syntax => Err(format!(
+            "expected a {} error, got: {e:#}",
+            if syntax { "syntax" } else { "render" }
+        )),
+        Err(e) if line.is_some() && e.line() != line => Err(format!(
+            "expected an error on line {}, got: {e:#}",
+            line.unwrap_or(0)
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case folders
+
+struct Evaluated {
+    rendered: Option<crate::Rendered>,
+    error: Option<crate::Error>,
+}
+
+fn template_path(dir: &Path) -> Result<PathBuf, String> {
+    TEMPLATE_NAMES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            format!(
+                "{}: no template.vtl, request.vtl or response.vtl",
+                dir.display()
+            )
+        })
+}
+
+fn settings(dir: &Path) -> Result<J, String> {
+    let path = dir.join("case.json");
+    if path.exists() {
+        read_json(&path)
+    } else {
+        Ok(J::Object(Default::default()))
+    }
+}
+
+fn evaluate(dir: &Path, settings: &J) -> Result<Evaluated, String> {
+    let template = template_path(dir)?;
+    let source = read(&template)?;
+    let ctx_path = dir.join("context.json");
+    let mut ctx = if ctx_path.exists() {
+        Context::appsync(read_json(&ctx_path)?).map_err(|e| e.to_string())?
+    } else {
+        Context::new()
+    };
+    let vars_path = dir.join("vars.json");
+    if vars_path.exists()
+        && let J::Object(vars) = read_json(&vars_path)?
+    {
+        for (k, v) in vars {
+            ctx = ctx.with_var(&k, v);
+        }
+    }
+    if let Some(mode) = settings
+        .pointer("/engine_options/authType")
+        .and_then(J::as_str)
+    {
+        ctx = ctx.with_auth_mode(mode.parse::<AuthMode>()?);
+    }
+    let engine = engine_for(&template, settings)?;
+    let name = template
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(
+        match engine.compile(&name, &source).and_then(|t| t.render(&ctx)) {
+            Ok(r) => Evaluated {
+                rendered: Some(r),
+                error: None,
+            },
+            Err(e) => Evaluated {
+                rendered: None,
+                error: Some(e),
+            },
+        },
+    )
+}
+
+/// The error AppSync would report for a rendered request: the output is not one JSON value,
+/// or (for documents that look like data-source requests) a required field is missing.
+fn post_render_error(r: &crate::Rendered) -> Option<crate::Error> {
+    let json = match r.to_json() {
+        Ok(j) => j,
+        Err(e) => return Some(e),
+    };
+    json.get("version")?;
+    let kind = if json.get("payload").is_some() {
+        DataSourceKind::AwsLambda
+    } else {
+        DataSourceKind::AmazonDynamoDb
+    };
+    crate::validate_request(kind, &json).err()
+}
+
+fn check_folder(dir: &Path) -> Result<(), String> {
+    let settings = settings(dir)?;
+    let kind = settings
+        .get("match")
+        .and_then(J::as_str)
+        .map(str::to_string);
+    let expected_error = match settings.get("expected_error") {
+        Some(e) => Some(e.clone()),
+        None if dir.join("expected.err").exists() => Some(
+            serde_json::json!({ "message": read(&dir.join("expected.err"))?.trim_end_matches('\n') }),
+        ),
+        None => None,
+    };
+    let evaluated = evaluate(dir, &settings)?;
+    if kind.as_deref() == Some("error") || (kind.is_none() && expected_error.is_some()) {
+        let error = match (&evaluated.error, &evaluated.rendered) {
+            (Some(e), _) => e.clone(),
+            (None, Some(r)) => match post_render_error(r) {
+                Some(e) => e,
+                None => {
+                    return Err(format!(
+                        "expected an error, got {:?}",
+                        r.evaluation_result()
+                    ));
+                }
+            },
+            (None, None) => return Err("nothing rendered".into()),
+        };
+        return compare_error(expected_error.as_ref().unwrap_or(&J::Null), &error);
+    }
+    let rendered = match (evaluated.rendered, evaluated.error) {
+        (Some(r), _) => r,
+        (None, Some(e)) => return Err(format!("{e:#}")),
+        (None, None) => return Err("nothing rendered".into()),
+    };
+    let result = rendered.evaluation_result();
+    let exact = dir.join("expected.out");
+    let json = dir.join("expected.json");
+    let pattern = dir.join("expected.pattern");
+    let mut checked = false;
+    match kind.as_deref() {
+        Some("json" | "json-template") if !json.exists() => {
+            let expected: J = serde_json::from_str(read(&exact)?.trim())
+                .map_err(|e| format!("expected.out: {e}"))?;
+            compare_json(&expected, &rendered)?;
+            checked = true;
+        }
+        Some("none") => checked = true,
+        _ => {
+            if exact.exists() {
+                let expected = read(&exact)?;
+                if !wildcard_match(&expected, &result) {
+                    return Err(diff(&expected, &result));
+                }
+                checked = true;
+            }
+        }
+    }
+    if json.exists() {
+        compare_json(&read_json(&json)?, &rendered)?;
+        checked = true;
+    }
+    if pattern.exists() {
+        let p = read(&pattern)?;
+        let re = fancy_regex::Regex::new(&p).map_err(|e| format!("expected.pattern: {e}"))?;
+        if !re.is_match(result.as_ref()).unwrap_or(false) {
+            return Err(format!("{result:?} does not match the pattern {p:?}"));
+        }
+        checked = true;
+    }
+    compare_records(&settings, &rendered)?;
+    if !checked {
+        return Err(
+            "no expectation: add expected.out, expected.json, expected.pattern or expected.err"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+fn compare_error(expected: &J, error: &crate::Error) -> Result<(), String> {
+    let got = error.appsync_error();
+    if let Some(m) = expected.get("message")
+        && *m != J::String(got.message.clone())
+    {
+        return Err(format!(
+            "error message {:?}, expected {m}\n({error:#})",
+            got.message
+        ));
+    }
+    if let Some(t) = expected.get("type")
+        && *t != J::from(got.error_type.clone())
+    {
+        return Err(format!("error type {:?}, expected {t}", got.error_type));
+    }
+    for (key, value) in [("data", &got.data), ("errorInfo", &got.error_info)] {
+        if let Some(e) = expected.get(key)
+            && Some(e) != value.as_ref()
+        {
+            return Err(format!("error {key} {value:?}, expected {e}"));
+        }
+    }
+    Ok(())
+}
+
+fn compare_json(expected: &J, rendered: &crate::Rendered) -> Result<(), String> {
+    let actual = rendered
+        .to_json()
+        .map_err(|e| format!("{e}: {:?}", rendered.output))?;
+    if json_matches(expected, &actual) {
+        Ok(())
+    } else {
+        let pretty = |v: &J| serde_json::to_string_pretty(v).unwrap_or_default();
+        Err(diff(&pretty(expected), &pretty(&actual)))
+    }
+}
+
+/// What a render records besides its text: appended errors, logs, headers, `$extensions`.
+fn compare_records(settings: &J, r: &crate::Rendered) -> Result<(), String> {
+    if let Some(expected) = settings.get("expected_out_errors") {
+        let got: Vec<J> = r
+            .errors
+            .iter()
+            .map(|e| {
+                let mut m = serde_json::Map::new();
+                m.insert("message".into(), J::from(e.message.clone()));
+                if let Some(t) = &e.error_type {
+                    m.insert("errorType".into(), J::from(t.clone()));
+                }
+                J::Object(m)
+            })
+            .collect();
+        if *expected != J::Array(got.clone()) {
+            return Err(format!(
+                "appended errors {}, expected {expected}",
+                J::Array(got)
+            ));
+        }
+    }
+    if let Some(expected) = settings.get("expected_logs")
+        && *expected != J::from(r.logs.clone())
+    {
+        return Err(format!("logs {:?}, expected {expected}", r.logs));
+    }
+    if let Some(expected) = settings.get("expected_headers")
+        && *expected != J::Object(r.response_headers.clone())
+    {
+        return Err(format!(
+            "response headers {:?}, expected {expected}",
+            r.response_headers
+        ));
+    }
+    if let Some(expected) = settings.get("expected_extensions") {
+        let ext = &r.extensions;
+        let mut got = serde_json::Map::new();
+        if !ext.evictions.is_empty() {
+            got.insert("evictions".into(), J::from(ext.evictions.clone()));
+        }
+        if let Some(f) = &ext.subscription_filter {
+            got.insert("subscription_filter".into(), f.clone());
+        }
+        if let Some(f) = &ext.subscription_invalidation_filter {
+            got.insert("subscription_invalidation_filter".into(), f.clone());
+        }
+        if !ext.invalidations.is_empty() {
+            got.insert("invalidations".into(), J::from(ext.invalidations.clone()));
+        }
+        if *expected != J::Object(got.clone()) {
+            return Err(format!(
+                "extensions {}, expected {expected}",
+                J::Object(got)
+            ));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison helpers
+
+fn is_uuid_v4(s: &str) -> bool {
+    s.len() == 36
+        && uuid::Uuid::parse_str(s).is_ok_and(|u| u.get_version_num() == 4)
+        && !s.chars().any(|c| c.is_ascii_uppercase())
+}
+
+fn wildcard(placeholder: &str, s: &str) -> bool {
+    match placeholder {
+        "{{uuid}}" => is_uuid_v4(s),
+        "{{iso8601}}" => chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+        "{{any}}" => true,
+        _ => false,
+    }
+}
+
+fn json_matches(expected: &J, actual: &J) -> bool {
+    match (expected, actual) {
+        (J::String(e), J::String(a)) if e.starts_with("{{") && e.ends_with("}}") => wildcard(e, a),
+        (J::Object(e), J::Object(a)) => {
+            e.len() == a.len()
+                && e.iter()
+                    .all(|(k, v)| a.get(k).is_some_and(|w| json_matches(v, w)))
+        }
+        (J::Array(e), J::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| json_matches(x, y))
+        }
+        (J::Number(e), J::Number(a)) => e == a || e.as_f64() == a.as_f64(),
+        _ => expected == actual,
+    }
+}
+
+const PLACEHOLDERS: [&str; 3] = ["{{uuid}}", "{{iso8601}}", "{{any}}"];
+
+/// Exact comparison where `{{uuid}}`, `{{iso8601}}` and `{{any}}` stand for generated text.
+fn wildcard_match(expected: &str, actual: &str) -> bool {
+    let Some((at, ph)) = PLACEHOLDERS
+        .iter()
+        .filter_map(|p| expected.find(p).map(|i| (i, *p)))
+        .min()
+    else {
+        return expected == actual;
+    };
+    let (before, after) = (&expected[..at], &expected[at + ph.len()..]);
+    let Some(rest) = actual.strip_prefix(before) else {
+        return false;
+    };
+    // Try every end for the generated part (they are short; `{{any}}` may be anything).
+    (0..=rest.len())
+        .filter(|i| rest.is_char_boundary(*i))
+        .any(|i| wildcard(ph, &rest[..i]) && wildcard_match(after, &rest[i..]))
+}
+
+fn diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blessing
+
+fn rewrite(case: &Case) -> Result<(), String> {
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    match case {
+        Case::Flat(template) => {
+            let source = read(template)?;
+            let vars_path = template.with_extension("json");
+            let vars = if vars_path.exists() {
+                read_json(&vars_path)?
+            } else {
+                J::Null
+            };
+            let ctx = Context::from_vars(vars).map_err(|e| e.to_string())?;
+            let engine = engine_for(template, &J::Null)?;
+            let (out, err) = (
+                template.with_extension("out"),
+                template.with_extension("err"),
+            );
+            let _ = std::fs::remove_file(&out);
+            let _ = std::fs::remove_file(&err);
+            match engine.compile("t", &source).and_then(|t| t.render(&ctx)) {
+                Ok(r) => write(out, &r.output),
+                Err(e) => {
+                    let code = if e.is_syntax() { 3 } else { 4 };
+                    let line = e
+                        .line()
+                        .map(|l| format!(" [line {l}, column {}]", e.column().unwrap_or(0)))
+                        .unwrap_or_default();
+                    write(err, &format!("exit {code}\n{}{line}\n", e.kind()))
+                }
+            }
+        }
+        Case::Folder(dir) => {
+            let settings = settings(dir)?;
+            let evaluated = evaluate(dir, &settings)?;
+            match (evaluated.rendered, evaluated.error) {
+                (Some(r), _) => {
+                    let result = r.evaluation_result().into_owned();
+                    if dir.join("expected.err").exists() {
+                        let _ = std::fs::remove_file(dir.join("expected.err"));
+                    }
+                    write(dir.join("expected.out"), &result)?;
+                    if dir.join("expected.json").exists()
+                        && let Ok(j) = r.to_json()
+                    {
+                        write(
+                            dir.join("expected.json"),
+                            &serde_json::to_string_pretty(&j).unwrap_or_default(),
+                        )?;
+                    }
+                    Ok(())
+                }
+                (None, Some(e)) => {
+                    let _ = std::fs::remove_file(dir.join("expected.out"));
+                    write(
+                        dir.join("expected.err"),
+                        &format!("{}\n", e.appsync_error().message),
+                    )
+                }
+                (None, None) => Ok(()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_in_exact_output() {
+        assert!(wildcard_match(
+            "id: {{uuid}}!",
+            "id: 3dfeb5aa-e597-4c88-b1be-d1b6cdbd33a8!"
+        ));
+        assert!(!wildcard_match(
+            "id: {{uuid}}!",
+            "id: 3dfeb5aa-e597-1c88-b1be-d1b6cdbd33a8!"
+        ));
+        assert!(wildcard_match(
+            "t={{iso8601}}",
+            "t=2018-02-06T19:01:35.758Z"
+        ));
+        assert!(wildcard_match("a{{any}}b", "a 123 b"));
+        assert!(!wildcard_match("a{{any}}b", "a 123 c"));
+        assert!(wildcard_match("plain", "plain"));
+    }
+}

@@ -1,0 +1,229 @@
+//! The command-line tool: exit statuses, `evaluate`, `resolve` and `test`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value as J;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_appsync-vtl"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run appsync-vtl")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn render_prints_the_tutorial_request_exactly() {
+    let o = run(&[
+        "render",
+        "fixtures/tutorial/create_dog/request.vtl",
+        "--context",
+        "fixtures/tutorial/create_dog/context.json",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.ends_with("}\n"),
+        "no newline added beyond the template's own"
+    );
+    let json = appsync_vtl::parse_output(&out).unwrap();
+    assert_eq!(json["attributeValues"]["userId"]["S"], "auth0|5f7c8ec7");
+}
+
+#[test]
+fn render_exit_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let ok = file("ok.vtl", "hi");
+    let syntax = file("syntax.vtl", "#if(true)");
+    let failing = file("failing.vtl", "$s.substring(9)");
+    let vars = file("vars.json", r#"{"s": "ab"}"#);
+    let bad_json = file("bad.json", "{nope");
+    let not_utf8 = dir.path().join("latin1.vtl");
+    std::fs::write(&not_utf8, [0xe9u8, 0x0a]).unwrap();
+    let dir_path = dir.path().display().to_string();
+
+    assert_eq!(run(&["render", &ok]).status.code(), Some(0));
+    let missing = run(&["render", "no/such/file.vtl"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no/such/file.vtl"));
+    assert_eq!(run(&["render", &dir_path]).status.code(), Some(2));
+    assert_eq!(
+        run(&["render", &not_utf8.display().to_string()])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["render", &ok, "--context", &bad_json]).status.code(),
+        Some(2)
+    );
+    let s = run(&["render", &syntax]);
+    assert_eq!(s.status.code(), Some(3));
+    assert!(
+        stderr(&s).contains(":1:10: #if opened on line 1 is not closed"),
+        "{}",
+        stderr(&s)
+    );
+    let f = run(&["render", &failing, "--vars", &vars]);
+    assert_eq!(f.status.code(), Some(4));
+    assert!(
+        stderr(&f).contains("StringIndexOutOfBoundsException"),
+        "{}",
+        stderr(&f)
+    );
+}
+
+#[test]
+fn evaluate_is_shaped_like_evaluate_mapping_template() {
+    let o = run(&[
+        "evaluate",
+        "--template",
+        "fixtures/tutorial/create_dog/request.vtl",
+        "--context",
+        "fixtures/tutorial/create_dog/context.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let response: J = serde_json::from_str(&stdout(&o)).unwrap();
+    let result = response["evaluationResult"].as_str().unwrap();
+    let request = appsync_vtl::parse_output(result).unwrap();
+    assert_eq!(request["operation"], "PutItem");
+    assert!(response.get("error").is_none());
+    assert_eq!(response["stash"], "{}");
+    assert_eq!(response["outErrors"], "[]");
+    assert_eq!(response["logs"], serde_json::json!([]));
+}
+
+#[test]
+fn evaluate_reports_util_error_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.vtl");
+    std::fs::write(&template, "{\n  $util.error(\"boom\", \"Custom\")\n}").unwrap();
+    let o = run(&["evaluate", "--template", &template.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0));
+    let response: J = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(response["error"]["message"], "boom");
+    assert_eq!(response["error"]["errorType"], "Custom");
+    assert_eq!(response["error"]["line"], 2);
+    assert!(response.get("evaluationResult").is_none());
+}
+
+#[test]
+fn evaluate_builds_the_identity_from_a_jwt() {
+    // {"alg":"none"} . {"sub":"auth0|9","iss":"https://example.auth0.com/"}
+    let token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhdXRoMHw5IiwiaXNzIjoiaHR0cHM6Ly9leGFtcGxlLmF1dGgwLmNvbS8ifQ.";
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.vtl");
+    std::fs::write(
+        &template,
+        "$ctx.identity.sub|$ctx.identity.issuer|$util.authType()",
+    )
+    .unwrap();
+    let o = run(&[
+        "evaluate",
+        "--template",
+        &template.display().to_string(),
+        "--jwt",
+        token,
+    ]);
+    let response: J = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        response["evaluationResult"],
+        "auth0|9|https://example.auth0.com/|Open ID Connect Authorization"
+    );
+    let bad = run(&[
+        "evaluate",
+        "--template",
+        &template.display().to_string(),
+        "--jwt",
+        "nope",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn resolve_runs_a_pipeline_from_its_description() {
+    let o = run(&[
+        "resolve",
+        "fixtures/resolvers/get_dog_pipeline.json",
+        "--context",
+        "fixtures/resolvers/get_dog.context.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out: J = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(out["data"]["name"], "Frankie");
+    assert_eq!(out["errors"], serde_json::json!([]));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_tree(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn test_command_passes_on_fixtures_and_shows_a_diff_when_broken() {
+    let o = run(&["test", "fixtures/"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let summary = stdout(&o);
+    assert!(
+        summary.trim_end().ends_with(" passed, 0 failed"),
+        "{summary}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("fixtures/tutorial"), dir.path());
+    let expected = dir.path().join("list_dogs/expected.out");
+    let text = std::fs::read_to_string(&expected)
+        .unwrap()
+        .replace("userId-index", "ownerId-index");
+    std::fs::write(&expected, text).unwrap();
+    let o = run(&["test", &dir.path().display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAILED"), "{out}");
+    assert!(out.contains("-  \"index\" : \"ownerId-index\","), "{out}");
+    assert!(out.contains("+  \"index\" : \"userId-index\","), "{out}");
+    assert!(out.trim_end().ends_with("3 passed, 1 failed"), "{out}");
+
+    // --bless rewrites the expectation; the next run passes.
+    let o = run(&["test", "--bless", &dir.path().display().to_string()]);
+    assert!(stdout(&o).contains("rewritten"), "{}", stdout(&o));
+    assert_eq!(
+        run(&["test", &dir.path().display().to_string()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(
+        std::fs::read_to_string(&expected)
+            .unwrap()
+            .contains("userId-index")
+    );
+}
