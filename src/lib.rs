@@ -37,6 +37,14 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// A panic on input is a bug: no unwrap/expect/panic outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+// Indexing that could panic is denied too; the few modules that index within bounds they
+// have just checked say so where they allow it.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod ast;
 mod context;

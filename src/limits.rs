@@ -4,6 +4,10 @@
 /// helpers that size their output from an argument, such as `String.repeat`).
 pub(crate) const HARD_STRING_LIMIT: usize = 64 << 20;
 
+/// Most values a conversion (to JSON, to DynamoDB attribute values) creates, whatever the
+/// configured limits: shared sub-collections could otherwise make it exponentially large.
+pub(crate) const HARD_NODE_LIMIT: usize = 10_000_000;
+
 /// What one compile or render may consume. Every breach is an
 /// [`ErrorKind::LimitExceeded`](crate::ErrorKind::LimitExceeded) naming the limit.
 ///

@@ -1,14 +1,17 @@
 //! [`Template`]: a compiled template, rendered any number of times.
 
+// Reviewed for panics on input: the builtin variables are interned first, so their slots exist in every template.
+#![allow(clippy::indexing_slicing)]
+
 use std::sync::Arc;
 
 use crate::ast;
 use crate::engine::{Engine, Profile};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Limit, Result};
 use crate::eval::{Evaluator, Runtime};
 use crate::parser::builtin;
 use crate::util::Namespace;
-use crate::value::{Object, Value, from_json, to_json};
+use crate::value::{Object, Value, from_json_checked, to_json_checked};
 use crate::{AuthMode, Context, Rendered};
 
 /// A compiled template. Cheap to clone, `Send + Sync`: compile once, keep it (in a
@@ -56,21 +59,33 @@ impl Template {
     /// Renders against `context`. The context is not modified: the render works on its own
     /// copy of the values.
     pub fn render(&self, context: &Context) -> Result<Rendered> {
+        // Collections the render creates are emptied when it ends (breaks cycles).
+        let _scope = crate::value::arena::RenderScope::begin();
         let inner = &*self.inner;
         let engine = &inner.engine;
         let names = &inner.ast.names;
         let mut vars = vec![Value::Null; names.len()];
+        let too_deep = |what: &str| {
+            Error::new(ErrorKind::Context {
+                message: format!(
+                    "{what} nests deeper than {} levels",
+                    crate::value::MAX_JSON_DEPTH
+                ),
+            })
+            .with_name(&inner.name)
+        };
         for (name, json) in &context.vars {
             if json.is_null() {
                 continue;
             }
             if let Some(id) = names.get(name) {
-                vars[id.0 as usize] = from_json(json);
+                vars[id.0 as usize] = from_json_checked(json).ok_or_else(|| too_deep(name))?;
             }
         }
         let auth_mode = context.auth_mode();
         let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
-        let ctx = build_ctx(context, engine.profile, auth_mode);
+        let ctx =
+            build_ctx(context, engine.profile, auth_mode).ok_or_else(|| too_deep("the context"))?;
         if let Value::Map(m) = &ctx {
             rt.field = field_and_type(m);
         }
@@ -95,17 +110,33 @@ impl Template {
             rt,
         );
         let finished = evaluator.run()?;
+        // Outcomes leave the render as JSON; a value too large to convert (shared
+        // sub-collections repeated exponentially) is an error, not a hang.
+        let too_large = || {
+            Error::new(ErrorKind::LimitExceeded {
+                limit: Limit::CollectionSize,
+                max: crate::limits::HARD_NODE_LIMIT as u64,
+            })
+            .with_name(&inner.name)
+        };
         let stash = match &finished.vars[builtin::CTX.0 as usize] {
-            Value::Map(m) => match m.get_str("stash").map(|s| to_json(&s)) {
-                Some(serde_json::Value::Object(o)) => o,
-                _ => serde_json::Map::new(),
+            Value::Map(m) => match m.get_str("stash") {
+                Some(s) => match to_json_checked(&s).ok_or_else(too_large)? {
+                    serde_json::Value::Object(o) => o,
+                    _ => serde_json::Map::new(),
+                },
+                None => serde_json::Map::new(),
             },
             _ => serde_json::Map::new(),
+        };
+        let returned = match &finished.returned {
+            Some(v) => Some(to_json_checked(v).ok_or_else(too_large)?),
+            None => None,
         };
         let rt = finished.runtime;
         Ok(Rendered {
             output: finished.output,
-            returned: finished.returned.as_ref().map(to_json),
+            returned,
             errors: rt.errors,
             stash,
             logs: rt.logs,
@@ -117,11 +148,11 @@ impl Template {
 
 /// `$ctx` for a render. In the AppSync profile `arguments` and `args` are the same map and
 /// `stash` always exists.
-fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value {
+fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Option<Value> {
     let ctx = match &context.ctx {
-        Some(json) => from_json(json),
+        Some(json) => from_json_checked(json)?,
         None if profile == Profile::AppSync => Value::empty_map(),
-        None => return Value::Null,
+        None => return Some(Value::Null),
     };
     if profile == Profile::AppSync
         && let Value::Map(m) = &ctx
@@ -149,7 +180,7 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
             }
         }
     }
-    ctx
+    Some(ctx)
 }
 
 /// `$ctx.identity` as AppSync builds it for `mode`, from what the context gives: with

@@ -105,6 +105,7 @@ pub fn run_tree(dir: impl AsRef<Path>, bless: bool) -> std::io::Result<Summary> 
 }
 
 /// Runs the cases under `dir` and panics with every failure if one fails (for `cargo test`).
+#[allow(clippy::panic)]
 pub fn assert_tree(dir: impl AsRef<Path>) -> Summary {
     let dir = dir.as_ref();
     let summary = run_tree(dir, false).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -113,6 +114,7 @@ pub fn assert_tree(dir: impl AsRef<Path>) -> Summary {
 }
 
 /// Runs one case folder and panics with what differed.
+#[allow(clippy::panic)]
 pub fn assert_case_dir(dir: impl AsRef<Path>) {
     let case = Case::Folder(dir.as_ref().to_path_buf());
     if let Err(why) = check(&case) {

@@ -5,6 +5,9 @@
 //! value, fail-fast iteration, `#break`/`#stop` unwinding to their scope. Control flow that
 //! leaves a node early travels as [`Flow`] in the `Err` side.
 
+// Reviewed for panics on input: `unbound` has one entry per macro parameter and `vars` is resized before writes; list writes are bounds-checked just before.
+#![allow(clippy::indexing_slicing)]
+
 mod runtime;
 
 use std::rc::Rc;
@@ -75,6 +78,8 @@ pub(crate) struct Evaluator<'t> {
     rt: Runtime,
     recursion: usize,
     total_iterations: usize,
+    /// Interpolated strings being built (their text goes to `out` meanwhile).
+    building_strings: usize,
 }
 
 impl<'t> Evaluator<'t> {
@@ -103,6 +108,7 @@ impl<'t> Evaluator<'t> {
             rt,
             recursion: 0,
             total_iterations: 0,
+            building_strings: 0,
         }
     }
 
@@ -145,8 +151,33 @@ impl<'t> Evaluator<'t> {
     }
 
     fn check_output(&self, span: Span) -> Eval<()> {
-        if self.out.len() > self.limits.max_output_bytes {
-            return Err(self.limit(Limit::OutputSize, self.limits.max_output_bytes, span));
+        // While an interpolated string is built, `out` holds that string.
+        let (limit, max) = if self.building_strings > 0 {
+            (Limit::StringSize, self.limits.max_string_bytes)
+        } else {
+            (Limit::OutputSize, self.limits.max_output_bytes)
+        };
+        if self.out.len() > max {
+            return Err(self.limit(limit, max, span));
+        }
+        Ok(())
+    }
+
+    /// What a method or helper gave must respect the string and collection limits (Java
+    /// would happily build a gigabyte string; an untrusted template must not).
+    fn check_sizes(&self, result: &Value, target: &Value, span: Span) -> Eval<()> {
+        if let Value::Str(s) = result
+            && s.len() > self.limits.max_string_bytes
+        {
+            return Err(self.limit(Limit::StringSize, self.limits.max_string_bytes, span));
+        }
+        let len = match target {
+            Value::List(l) => l.len(),
+            Value::Map(m) => m.len(),
+            _ => 0,
+        };
+        if len > self.limits.max_collection_len {
+            return Err(self.limit(Limit::CollectionSize, self.limits.max_collection_len, span));
         }
         Ok(())
     }
@@ -736,7 +767,9 @@ impl<'t> Evaluator<'t> {
 
     fn interpolate(&mut self, i: &Interpolated) -> Eval<Value> {
         let saved = std::mem::take(&mut self.out);
+        self.building_strings += 1;
         let r = self.render_block(&i.body);
+        self.building_strings -= 1;
         let mut s = std::mem::replace(&mut self.out, saved);
         r?;
         if i.strip_last {
@@ -773,7 +806,7 @@ impl<'t> Evaluator<'t> {
                 for a in m.args.iter() {
                     args.push(self.eval(a)?);
                 }
-                match target {
+                let result = match target {
                     Value::Object(Object::Util(ns)) => {
                         util::call(&mut self.rt, *ns, &m.name, &args)
                             .map_err(|f| self.error(*f.0, m.span))
@@ -788,7 +821,9 @@ impl<'t> Evaluator<'t> {
                             m.span,
                         )
                     }),
-                }
+                }?;
+                self.check_sizes(&result, target, m.span)?;
+                Ok(result)
             }
             Part::Index(index) => {
                 let (e, span) = &**index;

@@ -4,6 +4,9 @@
 use crate::value::Value;
 use crate::value::methods::Thrown;
 
+/// Widest field (or precision) a format specifier may ask for.
+const MAX_WIDTH: usize = 1 << 20;
+
 /// Formats `args` with a Java format string.
 pub(crate) fn java_format(fmt: &str, args: &[Value]) -> Result<String, Thrown> {
     let mut out = String::with_capacity(fmt.len() + 16);
@@ -42,6 +45,12 @@ pub(crate) fn java_format(fmt: &str, args: &[Value]) -> Result<String, Thrown> {
             Some((w, p)) => (w.parse::<usize>().ok(), p.parse::<usize>().ok()),
             None => (rest.parse::<usize>().ok(), None),
         };
+        // Java would try to build the padded text; a template must not make us do that.
+        if width.max(precision).unwrap_or(0) > MAX_WIDTH {
+            return Err(format!(
+                "java.lang.OutOfMemoryError: format width over {MAX_WIDTH}"
+            ));
+        }
         let body = match conv {
             '%' => "%".to_string(),
             'n' => "\n".to_string(),

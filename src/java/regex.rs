@@ -174,6 +174,9 @@ pub(crate) fn replace(pattern: &str, s: &str, rep: &str, all: bool) -> Result<St
             }
         }
         last = m.end();
+        if out.len() > crate::limits::HARD_STRING_LIMIT {
+            return Err("java.lang.OutOfMemoryError: the replaced string is too long".into());
+        }
         if !all {
             break;
         }

@@ -1,5 +1,8 @@
 //! `$util.list` and `$util.map`: copies that keep or drop elements, and `sortList`.
 
+// Reviewed for panics on input: `windows(2)` yields slices of two.
+#![allow(clippy::indexing_slicing)]
+
 use std::cmp::Ordering;
 
 use super::args::Args;

@@ -22,13 +22,22 @@ const MAX_DEPTH: usize = 200;
 /// The attribute value for any value: `S`, `N`, `BOOL`, `NULL` (`{"NULL":true}`), `L` (lists
 /// are never sets), `M`.
 pub(crate) fn to_dynamodb(v: &Value) -> Value {
-    to_dynamodb_at(v, 0)
+    to_dynamodb_checked(v).unwrap_or_else(|| attr("NULL", Value::Bool(true)))
 }
 
-fn to_dynamodb_at(v: &Value, depth: usize) -> Value {
-    if depth > MAX_DEPTH {
+/// [`to_dynamodb`], or `None` when the value is too large to convert (shared
+/// sub-collections count each time they appear).
+pub(crate) fn to_dynamodb_checked(v: &Value) -> Option<Value> {
+    let mut budget = crate::limits::HARD_NODE_LIMIT;
+    let out = to_dynamodb_at(v, 0, &mut budget);
+    (budget > 0).then_some(out)
+}
+
+fn to_dynamodb_at(v: &Value, depth: usize, budget: &mut usize) -> Value {
+    if depth > MAX_DEPTH || *budget == 0 {
         return attr("NULL", Value::Bool(true));
     }
+    *budget -= 1;
     match v {
         // The guide does not show toDynamoDB(null); DynamoDB's own JSON for null is
         // {"NULL": true}, which is what we write.
@@ -38,10 +47,13 @@ fn to_dynamodb_at(v: &Value, depth: usize) -> Value {
             attr("N", v.clone())
         }
         Value::Bool(_) => attr("BOOL", v.clone()),
-        Value::Map(m) => attr("M", map_values(m, depth)),
+        Value::Map(m) => attr("M", map_values(m, depth, budget)),
         other => match other.collection_items() {
             Some(items) => {
-                let items = items.iter().map(|x| to_dynamodb_at(x, depth + 1)).collect();
+                let items = items
+                    .iter()
+                    .map(|x| to_dynamodb_at(x, depth + 1, budget))
+                    .collect();
                 attr("L", Value::List(List::new(items)))
             }
             None => attr("S", Value::Str(Arc::from(other.to_java_string()))),
@@ -49,11 +61,11 @@ fn to_dynamodb_at(v: &Value, depth: usize) -> Value {
     }
 }
 
-fn map_values(m: &Map, depth: usize) -> Value {
+fn map_values(m: &Map, depth: usize, budget: &mut usize) -> Value {
     let entries = m.borrow();
     let out = Map::with_capacity(entries.len());
     for (k, v) in entries.iter() {
-        out.insert(k.clone(), to_dynamodb_at(v, depth + 1));
+        out.insert(k.clone(), to_dynamodb_at(v, depth + 1, budget));
     }
     Value::Map(out)
 }
@@ -62,13 +74,15 @@ fn map_values(m: &Map, depth: usize) -> Value {
 /// turns DynamoDB items into `$ctx.result` (`N` becomes a number, sets become lists, `B`
 /// stays base64 text). `None` for something that is not a typed value.
 pub(crate) fn from_attribute_value(v: &Value) -> Option<Value> {
-    from_attribute_at(v, 0)
+    let mut budget = crate::limits::HARD_NODE_LIMIT;
+    from_attribute_at(v, 0, &mut budget)
 }
 
-fn from_attribute_at(v: &Value, depth: usize) -> Option<Value> {
-    if depth > MAX_DEPTH {
+fn from_attribute_at(v: &Value, depth: usize, budget: &mut usize) -> Option<Value> {
+    if depth > MAX_DEPTH || *budget == 0 {
         return None;
     }
+    *budget -= 1;
     let Value::Map(m) = v else { return None };
     let entries = m.borrow();
     if entries.len() != 1 {
@@ -107,7 +121,7 @@ fn from_attribute_at(v: &Value, depth: usize) -> Option<Value> {
             let items = inner.collection_items()?;
             let items = items
                 .iter()
-                .map(|x| from_attribute_at(x, depth + 1))
+                .map(|x| from_attribute_at(x, depth + 1, budget))
                 .collect::<Option<Vec<_>>>()?;
             Value::List(List::new(items))
         }
@@ -118,7 +132,7 @@ fn from_attribute_at(v: &Value, depth: usize) -> Option<Value> {
             let fields = fields.borrow();
             let out = Map::with_capacity(fields.len());
             for (k, x) in fields.iter() {
-                out.insert(k.clone(), from_attribute_at(x, depth + 1)?);
+                out.insert(k.clone(), from_attribute_at(x, depth + 1, budget)?);
             }
             Value::Map(out)
         }
@@ -175,10 +189,10 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
         Some(b) if b != "fromS3Object" => (b, true),
         _ => (name, false),
     };
-    let helper = format!("dynamodb.{name}");
     let args = |signature: &'static str| Args::new(name, signature, values);
+    let too_large = || failure(name, "the value is too large to convert".into());
     let v = match (base, values) {
-        ("toDynamoDB", [x]) => to_dynamodb(x),
+        ("toDynamoDB", [x]) => to_dynamodb_checked(x).ok_or_else(too_large)?,
         ("toString", [_]) => match args("String").opt_str(0)? {
             Some(s) => attr("S", Value::Str(Arc::from(s))),
             None => attr("NULL", Value::Bool(true)),
@@ -202,7 +216,14 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
         ("toList", [_]) => return Err(args("List").fail()),
         ("toMap", [x @ (Value::Map(_) | Value::Null)]) => to_dynamodb(x),
         ("toMap", [_]) => return Err(args("Map").fail()),
-        ("toMapValues", [Value::Map(m)]) => map_values(m, 0),
+        ("toMapValues", [Value::Map(m)]) => {
+            let mut budget = crate::limits::HARD_NODE_LIMIT;
+            let v = map_values(m, 0, &mut budget);
+            if budget == 0 {
+                return Err(too_large());
+            }
+            v
+        }
         ("toMapValues", [_]) => return Err(args("Map").fail()),
         ("toS3Object", [_, _, _] | [_, _, _, _]) => {
             s3_object(&args("String, String, String[, String]"))?
@@ -212,10 +233,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
             from_s3_object(text)
                 .ok_or_else(|| failure(name, format!("not an S3 object reference: {text}")))?
         }
-        _ => {
-            let _ = helper;
-            return Ok(Value::Null);
-        }
+        _ => return Ok(Value::Null),
     };
     Ok(if as_json { json(v) } else { v })
 }

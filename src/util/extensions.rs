@@ -11,6 +11,7 @@ use crate::value::{Value, to_json};
 /// Dispatches `$extensions.name(args)`.
 pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
     let ext = &mut rt.extensions;
+    let first = values.first().unwrap_or(&Value::Null);
     match (name, values.len()) {
         ("evictFromApiCache", 3) => {
             let args = Args::new(name, "String, String, Map", values);
@@ -20,13 +21,13 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             call.insert("keys".into(), to_json(&Value::Map(args.map(2)?.clone())));
             ext.evictions.push(serde_json::Value::Object(call));
         }
-        ("setSubscriptionFilter", 1) => ext.subscription_filter = Some(filter(&values[0])),
+        ("setSubscriptionFilter", 1) => ext.subscription_filter = Some(filter(first)),
         ("setSubscriptionInvalidationFilter", 1) => {
-            ext.subscription_invalidation_filter = Some(filter(&values[0]))
+            ext.subscription_invalidation_filter = Some(filter(first))
         }
         ("invalidateSubscriptions", 1) => {
             Args::new(name, "Map", values).map(0)?;
-            ext.invalidations.push(to_json(&values[0]));
+            ext.invalidations.push(to_json(first));
         }
         _ => return Ok(Value::Null),
     }

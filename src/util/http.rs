@@ -56,7 +56,11 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
         }
         ("addResponseHeader", 2) => {
             let args = Args::new(name, "String, Object", values);
-            add_header(rt, args.opt_str(0)?.unwrap_or(""), &values[1]);
+            add_header(
+                rt,
+                args.opt_str(0)?.unwrap_or(""),
+                values.get(1).unwrap_or(&Value::Null),
+            );
             void()
         }
         ("addResponseHeaders", 1) => {

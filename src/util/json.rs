@@ -2,6 +2,9 @@
 //! no spaces, insertion order, doubles in Java notation (`1.0`, `1.0E7`), non-ASCII text
 //! unescaped.
 
+// Reviewed for panics on input: the hex table has 16 entries and is indexed by 4-bit values.
+#![allow(clippy::indexing_slicing)]
+
 use crate::value::{Object, Value, format::write_double};
 
 /// Nesting beyond which a value is written as `null` (a collection containing itself).
@@ -20,6 +23,11 @@ pub(crate) fn to_json_string(v: &Value) -> String {
 }
 
 fn write_at(v: &Value, out: &mut String, depth: usize) {
+    // As for `toString`: stop past the hard limit (shared sub-collections can make the text
+    // exponentially long); the caller's limit check reports it.
+    if out.len() > crate::limits::HARD_STRING_LIMIT {
+        return;
+    }
     if depth > MAX_DEPTH {
         out.push_str("null");
         return;

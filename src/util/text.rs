@@ -32,7 +32,14 @@ pub(crate) fn str(name: &str, values: &[Value]) -> Outcome {
                     if from.is_empty() {
                         string(s.to_string())
                     } else {
-                        string(s.replace(from, to))
+                        let replaced =
+                            crate::value::methods::java_replace(s, from, to).map_err(|reason| {
+                                Failure::from(ErrorKind::UtilArgument {
+                                    helper: "str.toReplace".into(),
+                                    message: reason,
+                                })
+                            })?;
+                        string(replaced)
                     }
                 }
                 None => Value::Null,

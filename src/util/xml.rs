@@ -119,7 +119,7 @@ fn scalar(s: &str, keep_strings: bool) -> Value {
     }
     let digits = s.strip_prefix('-').unwrap_or(s);
     let leading_zero =
-        digits.len() > 1 && digits.starts_with('0') && digits.as_bytes()[1].is_ascii_digit();
+        digits.starts_with('0') && digits.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
     if digits.starts_with(|c: char| c.is_ascii_digit()) && !leading_zero {
         if digits.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(i) = s.parse::<i32>() {

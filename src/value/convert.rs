@@ -8,21 +8,46 @@ use super::{List, Map, MapHasher, Object, Value};
 
 /// JSON → template value: objects become `LinkedHashMap`s (key order kept), arrays
 /// `ArrayList`s, integers `Integer` when they fit 32 bits, else `Long`, else `BigInteger`,
-/// and other numbers `Double`.
+/// and other numbers `Double`. Nesting deeper than [`MAX_JSON_DEPTH`] becomes null.
 pub(crate) fn from_json(json: &serde_json::Value) -> Value {
+    from_json_checked(json).unwrap_or(Value::Null)
+}
+
+/// Deepest JSON a render accepts as input (serde_json's own parser stops at 128).
+pub(crate) const MAX_JSON_DEPTH: usize = 512;
+
+/// [`from_json`], or `None` when the JSON nests deeper than [`MAX_JSON_DEPTH`] (a value
+/// built in memory can be arbitrarily deep; converting it must not overflow the stack).
+pub(crate) fn from_json_checked(json: &serde_json::Value) -> Option<Value> {
+    let mut too_deep = false;
+    let v = from_json_at(json, 0, &mut too_deep);
+    (!too_deep).then_some(v)
+}
+
+fn from_json_at(json: &serde_json::Value, depth: usize, too_deep: &mut bool) -> Value {
     match json {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
         serde_json::Value::Number(n) => from_number(n),
         serde_json::Value::String(s) => Value::Str(Arc::from(s.as_str())),
-        serde_json::Value::Array(items) => {
-            Value::List(List::new(items.iter().map(from_json).collect()))
+        _ if depth >= MAX_JSON_DEPTH => {
+            *too_deep = true;
+            Value::Null
         }
+        serde_json::Value::Array(items) => Value::List(List::new(
+            items
+                .iter()
+                .map(|x| from_json_at(x, depth + 1, too_deep))
+                .collect(),
+        )),
         serde_json::Value::Object(entries) => {
             let mut map =
                 indexmap::IndexMap::with_capacity_and_hasher(entries.len(), MapHasher::default());
             for (k, v) in entries {
-                map.insert(Value::Str(Arc::from(k.as_str())), from_json(v));
+                map.insert(
+                    Value::Str(Arc::from(k.as_str())),
+                    from_json_at(v, depth + 1, too_deep),
+                );
             }
             Value::Map(Map::new(map))
         }
@@ -46,16 +71,25 @@ fn from_number(n: &serde_json::Number) -> Value {
 /// Numbers JSON cannot hold exactly (NaN, huge integers) degrade as Jackson would not; they
 /// do not occur in AppSync data.
 pub(crate) fn to_json(v: &Value) -> serde_json::Value {
-    to_json_at(v, 0)
+    to_json_checked(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// [`to_json`], or `None` when the value is too large to convert (more than
+/// `HARD_NODE_LIMIT` values, counting shared sub-collections each time they appear).
+pub(crate) fn to_json_checked(v: &Value) -> Option<serde_json::Value> {
+    let mut budget = crate::limits::HARD_NODE_LIMIT;
+    let out = to_json_at(v, 0, &mut budget);
+    (budget > 0).then_some(out)
 }
 
 const MAX_DEPTH: usize = 200;
 
-fn to_json_at(v: &Value, depth: usize) -> serde_json::Value {
+fn to_json_at(v: &Value, depth: usize, budget: &mut usize) -> serde_json::Value {
     use serde_json::Value as J;
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || *budget == 0 {
         return J::Null;
     }
+    *budget -= 1;
     match v {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
@@ -80,26 +114,26 @@ fn to_json_at(v: &Value, depth: usize) -> serde_json::Value {
         Value::List(l) => J::Array(
             l.borrow()
                 .iter()
-                .map(|x| to_json_at(x, depth + 1))
+                .map(|x| to_json_at(x, depth + 1, budget))
                 .collect(),
         ),
         Value::Map(m) => {
             let mut out = serde_json::Map::new();
             for (k, val) in m.borrow().iter() {
-                out.insert(k.to_java_string(), to_json_at(val, depth + 1));
+                out.insert(k.to_java_string(), to_json_at(val, depth + 1, budget));
             }
             J::Object(out)
         }
         Value::Entry(e) => {
             let mut out = serde_json::Map::new();
-            out.insert(e.0.to_java_string(), to_json_at(&e.1, depth + 1));
+            out.insert(e.0.to_java_string(), to_json_at(&e.1, depth + 1, budget));
             J::Object(out)
         }
         Value::Object(Object::Loop(_)) => J::Object(serde_json::Map::new()),
         Value::Object(Object::View(m, view)) => J::Array(
             m.view_items(*view)
                 .iter()
-                .map(|x| to_json_at(x, depth + 1))
+                .map(|x| to_json_at(x, depth + 1, budget))
                 .collect(),
         ),
         Value::Object(_) => J::Null,

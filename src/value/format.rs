@@ -9,6 +9,12 @@ use super::{Object, Value};
 const MAX_PRINT_DEPTH: usize = 200;
 
 pub(crate) fn write_java(v: &Value, out: &mut String, depth: usize) {
+    // Shared sub-collections can make the text exponentially long (a list holding the same
+    // list ten times, ten levels deep): stop writing past the hard limit; the caller's own
+    // limit check then reports the error.
+    if out.len() > crate::limits::HARD_STRING_LIMIT {
+        return;
+    }
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -493,7 +493,7 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         ("stripTrailing", []) => string(s.trim_end_matches(java_is_whitespace)),
         ("intern" | "toString", []) => Value::Str(s.clone()),
         ("replace", [a, b]) => match (a, b) {
-            (Value::Str(a), Value::Str(b)) => string(&java_replace(s, a, b)),
+            (Value::Str(a), Value::Str(b)) => string(&java_replace(s, a, b)?),
             (Value::Char(a), Value::Char(b)) => string(&s.replace(*a, &b.to_string())),
             (Value::Null, _) | (_, Value::Null) => return Err(npe()),
             _ => Value::Null,
@@ -542,7 +542,21 @@ fn split_value(parts: Vec<String>) -> Value {
     )
 }
 
-fn java_replace(s: &str, a: &str, b: &str) -> String {
+/// `String.replace(CharSequence, CharSequence)`, refusing results past the hard size limit
+/// before building them.
+pub(crate) fn java_replace(s: &str, a: &str, b: &str) -> Result<String, Thrown> {
+    let count = if a.is_empty() {
+        s.chars().count() + 1
+    } else {
+        s.matches(a).count()
+    };
+    if s.len().saturating_add(count.saturating_mul(b.len())) > crate::limits::HARD_STRING_LIMIT {
+        return Err("java.lang.OutOfMemoryError: the replaced string is too long".into());
+    }
+    Ok(replace_unchecked(s, a, b))
+}
+
+fn replace_unchecked(s: &str, a: &str, b: &str) -> String {
     if a.is_empty() {
         // Java inserts the replacement between every character and at both ends.
         let mut out = String::with_capacity(s.len() + b.len() * (s.len() + 1));
@@ -618,9 +632,10 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
             None => Value::Null,
         },
         ("set", [i, x]) => match int_arg(i) {
-            Some(i) if i >= 0 && i < len => {
-                std::mem::replace(&mut l.borrow_mut(false)[i as usize], x.clone())
-            }
+            Some(i) if i >= 0 && i < len => match l.borrow_mut(false).get_mut(i as usize) {
+                Some(slot) => std::mem::replace(slot, x.clone()),
+                None => return Err(out_of_bounds(i)),
+            },
             Some(i) => return Err(out_of_bounds(i)),
             None => Value::Null,
         },
@@ -688,7 +703,11 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
                         "java.lang.IndexOutOfBoundsException: fromIndex = {a}, toIndex = {b}, size = {len}"
                     ));
                 }
-                Value::list(l.borrow()[a as usize..b as usize].to_vec())
+                let items = l
+                    .borrow()
+                    .get(a as usize..b as usize)
+                    .map(<[Value]>::to_vec);
+                Value::list(items.unwrap_or_default())
             }
             _ => Value::Null,
         },

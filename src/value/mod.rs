@@ -9,6 +9,7 @@
 //! Values live inside one render (they use `Rc`); what leaves a render is converted to
 //! `serde_json::Value`.
 
+pub(crate) mod arena;
 mod convert;
 pub(crate) mod format;
 pub(crate) mod methods;
@@ -24,7 +25,7 @@ use num_bigint::BigInt;
 
 use crate::ast::Block;
 
-pub(crate) use convert::{from_json, to_json};
+pub(crate) use convert::{MAX_JSON_DEPTH, from_json, from_json_checked, to_json, to_json_checked};
 
 /// Hasher for template maps: fast, and seeded per process so keys from a template cannot be
 /// chosen to collide.
@@ -100,8 +101,20 @@ pub struct LoopInfo {
 }
 
 /// A shared, mutable list (`java.util.ArrayList`).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct List(Rc<ListCell>);
+
+impl Default for List {
+    fn default() -> List {
+        List::new(Vec::new())
+    }
+}
+
+impl Default for Map {
+    fn default() -> Map {
+        Map::with_capacity(0)
+    }
+}
 
 #[derive(Default)]
 struct ListCell {
@@ -111,7 +124,7 @@ struct ListCell {
 }
 
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Map(Rc<MapCell>);
 
 /// The entries of a [`Map`].
@@ -126,10 +139,12 @@ struct MapCell {
 impl List {
     /// A new list holding `items`.
     pub fn new(items: Vec<Value>) -> List {
-        List(Rc::new(ListCell {
+        let cell = Rc::new(ListCell {
             items: RefCell::new(items),
             mods: Cell::new(0),
-        }))
+        });
+        arena::note_list(&cell);
+        List(cell)
     }
 
     /// Reads the items. Never hold this across template evaluation.
@@ -174,10 +189,12 @@ impl List {
 impl Map {
     /// A new map holding `entries`.
     pub fn new(entries: Entries) -> Map {
-        Map(Rc::new(MapCell {
+        let cell = Rc::new(MapCell {
             entries: RefCell::new(entries),
             mods: Cell::new(0),
-        }))
+        });
+        arena::note_map(&cell);
+        Map(cell)
     }
 
     /// An empty map with room for `n` entries.

@@ -1,0 +1,76 @@
+//! Breaking reference cycles at the end of a render.
+//!
+//! Lists and maps are reference counted, so a template that puts a collection into itself
+//! (`$l.add($l)`, `$m.put('me', $m)`) makes a cycle that would outlive the render and leak.
+//! While a render runs, every collection it creates is noted here (as a weak reference);
+//! when the render ends, the ones still alive are emptied, which breaks every cycle. Nothing
+//! leaves a render as a template value (outcomes are converted to JSON first), so this is
+//! safe.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use super::{ListCell, MapCell};
+
+enum Collection {
+    List(Weak<ListCell>),
+    Map(Weak<MapCell>),
+}
+
+thread_local! {
+    /// One entry per running render on this thread (renders can nest: a data source may
+    /// render another template).
+    static RENDERS: RefCell<Vec<Vec<Collection>>> = const { RefCell::new(Vec::new()) };
+}
+
+pub(super) fn note_list(cell: &Rc<ListCell>) {
+    note(|| Collection::List(Rc::downgrade(cell)));
+}
+
+pub(super) fn note_map(cell: &Rc<MapCell>) {
+    note(|| Collection::Map(Rc::downgrade(cell)));
+}
+
+fn note(make: impl FnOnce() -> Collection) {
+    RENDERS.with(|r| {
+        if let Ok(mut renders) = r.try_borrow_mut()
+            && let Some(current) = renders.last_mut()
+        {
+            current.push(make());
+        }
+    });
+}
+
+/// Marks a render; dropping it empties the collections the render created.
+pub(crate) struct RenderScope(());
+
+impl RenderScope {
+    pub(crate) fn begin() -> RenderScope {
+        RENDERS.with(|r| r.borrow_mut().push(Vec::new()));
+        RenderScope(())
+    }
+}
+
+impl Drop for RenderScope {
+    fn drop(&mut self) {
+        let created = RENDERS.with(|r| r.borrow_mut().pop()).unwrap_or_default();
+        for c in created {
+            // Take the contents out first, and drop them after the borrow ends: dropping a
+            // value may drop other collections, which must not find this one borrowed.
+            match c {
+                Collection::List(w) => {
+                    if let Some(cell) = w.upgrade() {
+                        let items = std::mem::take(&mut *cell.items.borrow_mut());
+                        drop(items);
+                    }
+                }
+                Collection::Map(w) => {
+                    if let Some(cell) = w.upgrade() {
+                        let entries = std::mem::take(&mut *cell.entries.borrow_mut());
+                        drop(entries);
+                    }
+                }
+            }
+        }
+    }
+}
