@@ -8,7 +8,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 
 use super::args::Args;
-use super::json::to_json_string;
+use super::json::to_json_string_checked;
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
 use crate::eval::{AppendedError, Runtime};
@@ -36,7 +36,12 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
     let second = values.get(1).unwrap_or(&Value::Null);
     Ok(match (name, n) {
         ("qr" | "quiet", 1) => void(),
-        ("toJson", 1) => string(to_json_string(first)),
+        ("toJson", 1) => string(to_json_string_checked(first).ok_or_else(|| {
+            Failure::from(ErrorKind::UtilArgument {
+                helper: name.into(),
+                message: "the value nests too deeply to write as JSON (does a collection contain itself?)".into(),
+            })
+        })?),
         ("parseJson", 1) => parse_json(&Args::new(name, "String", values))?,
         ("autoId", 0) => string(rt.next_uuid()),
         ("autoUlid", 0) => {

@@ -28,6 +28,9 @@ pub(crate) fn to_dynamodb(v: &Value) -> Value {
 /// [`to_dynamodb`], or `None` when the value is too large to convert (shared
 /// sub-collections count each time they appear).
 pub(crate) fn to_dynamodb_checked(v: &Value) -> Option<Value> {
+    if super::json::contains_cycle(v) || !crate::value::fits_node_limit(v) {
+        return None;
+    }
     let mut budget = crate::limits::HARD_NODE_LIMIT;
     let out = to_dynamodb_at(v, 0, &mut budget);
     (budget > 0).then_some(out)
@@ -74,6 +77,9 @@ fn map_values(m: &Map, depth: usize, budget: &mut usize) -> Value {
 /// turns DynamoDB items into `$ctx.result` (`N` becomes a number, sets become lists, `B`
 /// stays base64 text). `None` for something that is not a typed value.
 pub(crate) fn from_attribute_value(v: &Value) -> Option<Value> {
+    if !crate::value::fits_node_limit(v) {
+        return None;
+    }
     let mut budget = crate::limits::HARD_NODE_LIMIT;
     from_attribute_at(v, 0, &mut budget)
 }
@@ -216,7 +222,10 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
         ("toList", [_]) => return Err(args("List").fail()),
         ("toMap", [x @ (Value::Map(_) | Value::Null)]) => to_dynamodb(x),
         ("toMap", [_]) => return Err(args("Map").fail()),
-        ("toMapValues", [Value::Map(m)]) => {
+        ("toMapValues", [x @ Value::Map(m)]) => {
+            if !crate::value::fits_node_limit(x) {
+                return Err(too_large());
+            }
             let mut budget = crate::limits::HARD_NODE_LIMIT;
             let v = map_values(m, 0, &mut budget);
             if budget == 0 {

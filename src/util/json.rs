@@ -22,6 +22,73 @@ pub(crate) fn to_json_string(v: &Value) -> String {
     s
 }
 
+/// The JSON text of `v`, or `None` if a collection contains itself (Jackson fails there
+/// too: "Direct self-reference leading to cycle").
+pub(crate) fn to_json_string_checked(v: &Value) -> Option<String> {
+    if contains_cycle(v) {
+        return None;
+    }
+    Some(to_json_string(v))
+}
+
+/// Whether a collection in `v` contains itself, directly or not (depth-first search that
+/// visits each shared collection once).
+pub(crate) fn contains_cycle(v: &Value) -> bool {
+    use std::collections::HashSet;
+    fn children(v: &Value) -> Vec<Value> {
+        match v {
+            Value::List(l) => l
+                .borrow()
+                .iter()
+                .filter(|x| collection_id(x).is_some())
+                .cloned()
+                .collect(),
+            Value::Map(m) => m
+                .borrow()
+                .values()
+                .filter(|x| collection_id(x).is_some())
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    let Some(root) = collection_id(v) else {
+        return false;
+    };
+    let mut on_path: HashSet<usize> = HashSet::from([root]);
+    let mut done: HashSet<usize> = HashSet::new();
+    let mut stack: Vec<(usize, std::vec::IntoIter<Value>)> = vec![(root, children(v).into_iter())];
+    while let Some((id, iter)) = stack.last_mut() {
+        match iter.next() {
+            Some(child) => {
+                let Some(cid) = collection_id(&child) else {
+                    continue;
+                };
+                if on_path.contains(&cid) {
+                    return true;
+                }
+                if done.insert(cid) {
+                    on_path.insert(cid);
+                    stack.push((cid, children(&child).into_iter()));
+                }
+            }
+            None => {
+                on_path.remove(id);
+                stack.pop();
+            }
+        }
+    }
+    false
+}
+
+fn collection_id(v: &Value) -> Option<usize> {
+    match v {
+        Value::List(l) => Some(l.addr()),
+        Value::Map(m) => Some(m.addr()),
+        _ => None,
+    }
+}
+
 fn write_at(v: &Value, out: &mut String, depth: usize) {
     // As for `toString`: stop past the hard limit (shared sub-collections can make the text
     // exponentially long); the caller's limit check reports it.

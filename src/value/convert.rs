@@ -77,12 +77,43 @@ pub(crate) fn to_json(v: &Value) -> serde_json::Value {
 /// [`to_json`], or `None` when the value is too large to convert (more than
 /// `HARD_NODE_LIMIT` values, counting shared sub-collections each time they appear).
 pub(crate) fn to_json_checked(v: &Value) -> Option<serde_json::Value> {
+    if !fits_node_limit(v) {
+        return None;
+    }
     let mut budget = crate::limits::HARD_NODE_LIMIT;
     let out = to_json_at(v, 0, &mut budget);
     (budget > 0).then_some(out)
 }
 
 const MAX_DEPTH: usize = 200;
+
+/// Whether converting `v` creates at most `HARD_NODE_LIMIT` values, counting shared
+/// sub-collections each time they appear. Counting allocates nothing, so an exponentially
+/// shared structure is refused before any of its copy is built (building first and failing
+/// at the limit cost gigabytes).
+pub(crate) fn fits_node_limit(v: &Value) -> bool {
+    fn count(v: &Value, depth: usize, budget: &mut usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true; // conversions stop here too
+        }
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        match v {
+            Value::List(l) => l.borrow().iter().all(|x| count(x, depth + 1, budget)),
+            Value::Map(m) => m.borrow().values().all(|x| count(x, depth + 1, budget)),
+            Value::Entry(e) => count(&e.1, depth + 1, budget),
+            Value::Object(Object::View(m, view)) => m
+                .view_items(*view)
+                .iter()
+                .all(|x| count(x, depth + 1, budget)),
+            _ => true,
+        }
+    }
+    let mut budget = crate::limits::HARD_NODE_LIMIT;
+    count(v, 0, &mut budget)
+}
 
 fn to_json_at(v: &Value, depth: usize, budget: &mut usize) -> serde_json::Value {
     use serde_json::Value as J;

@@ -25,7 +25,9 @@ use num_bigint::BigInt;
 
 use crate::ast::Block;
 
-pub(crate) use convert::{MAX_JSON_DEPTH, from_json, from_json_checked, to_json, to_json_checked};
+pub(crate) use convert::{
+    MAX_JSON_DEPTH, fits_node_limit, from_json, from_json_checked, to_json, to_json_checked,
+};
 
 /// Hasher for template maps: fast, and seeded per process so keys from a template cannot be
 /// chosen to collide.
@@ -180,6 +182,11 @@ impl List {
         self.0.mods.get()
     }
 
+    /// Identity of the list (for cycle detection).
+    pub(crate) fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
+    }
+
     /// Whether both handles point to the same list.
     pub fn ptr_eq(&self, other: &List) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
@@ -266,6 +273,11 @@ impl Map {
         (0..self.len())
             .filter_map(|i| self.view_item(view, i))
             .collect()
+    }
+
+    /// Identity of the map (for cycle detection).
+    pub(crate) fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
     }
 
     /// Whether both handles point to the same map.

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Regenerates fixtures/hostile (run from anywhere; writes into the repository)."""
+import json, os, shutil
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'fixtures', 'hostile')
+if os.path.exists(root): shutil.rmtree(root)
+os.makedirs(root)
+cases = []
+def case(name, template, expected_error=None, expected_out=None, profile=None, ctx=None, cli_exit=None, cli_message=None, notes=''):
+    d = os.path.join(root, name); os.makedirs(d)
+    open(os.path.join(d, 'template.vtl'), 'w', newline='').write(template)
+    if ctx is not None:
+        json.dump(ctx, open(os.path.join(d, 'context.json'), 'w'))
+    meta = {}
+    if profile: meta['profile'] = profile
+    if expected_error is not None:
+        meta['match'] = 'error'; meta['expected_error'] = {"message": expected_error}
+    if expected_out is not None:
+        open(os.path.join(d, 'expected.out'), 'w', newline='').write(expected_out)
+    meta['cli_exit'] = cli_exit if cli_exit is not None else (0 if expected_error is None else 4)
+    if cli_message: meta['cli_message'] = cli_message
+    if notes: meta['notes'] = notes
+    json.dump(meta, open(os.path.join(d, 'case.json'), 'w'), indent=2)
+
+N = 100_000
+case('nesting-parens-100k', '#set($a = ' + '(' * N + '1' + ')' * N + ')$a',
+     expected_error='nesting depth limit exceeded (limit is 128)', profile='velocity', cli_exit=3,
+     cli_message='nesting depth limit exceeded', notes='Refused by the pre-pass before pest could overflow its stack.')
+case('nesting-directives-100k', '#if(true)' * N + 'x',
+     expected_error='nesting depth limit exceeded (limit is 128)', profile='velocity', cli_exit=3, cli_message='nesting depth limit exceeded')
+case('nesting-brackets-text-100k', '[' * N,
+     expected_error='nesting depth limit exceeded (limit is 128)', profile='velocity', cli_exit=3, cli_message='nesting depth limit exceeded',
+     notes='The pre-pass counts brackets in plain text too (an over-approximation no real template reaches).')
+case('template-over-64k', 'x' * (64 * 1024 + 1),
+     expected_error='template size (bytes) limit exceeded (limit is 65536)', cli_exit=3, cli_message='template size (bytes) limit exceeded',
+     notes='AppSync rejects mapping templates over 64 KB.')
+case('huge-literal', "#set($s = '" + 'a' * 60000 + "')$s.length()", expected_out='60000')
+case('billion-laughs-interpolation', "#set($s = 'ha')#foreach($i in [1..64])#set($s = \"$s$s\")#end$s.length()",
+     expected_error='string length limit exceeded (limit is 5242880)', cli_message='string length limit exceeded')
+case('billion-laughs-concat', "#set($s = 'ha')#foreach($i in [1..64])#set($s = $s + $s)#end$s.length()",
+     expected_error='string length limit exceeded (limit is 5242880)', cli_message='string length limit exceeded')
+case('billion-laughs-list', "#set($l = [1])#foreach($i in [1..64])$util.qr($l.addAll($l))#end$l.size()",
+     expected_error='collection size limit exceeded (limit is 1000000)', cli_message='collection size limit exceeded')
+case('billion-laughs-shared-lists', "#set($l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])#foreach($i in [1..12])#set($l = [$l, $l, $l, $l, $l, $l, $l, $l, $l, $l])#end$util.toJson($l)",
+     expected_error='string length limit exceeded (limit is 5242880)', cli_message='string length limit exceeded',
+     notes='A list holding the same list ten times, twelve levels deep: 10^13 elements when written out.')
+case('billion-laughs-shared-render', "#set($l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])#foreach($i in [1..12])#set($l = [$l, $l, $l, $l, $l, $l, $l, $l, $l, $l])#end$l",
+     expected_error='output size (bytes) limit exceeded (limit is 5242880)', cli_message='output size (bytes) limit exceeded')
+case('billion-laughs-shared-dynamodb', "#set($l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])#foreach($i in [1..12])#set($l = [$l, $l, $l, $l, $l, $l, $l, $l, $l, $l])#end$util.dynamodb.toDynamoDBJson($l)",
+     expected_error='$util.dynamodb.toDynamoDBJson: the value is too large to convert', cli_message='too large to convert')
+case('billion-laughs-shared-stash', "#set($l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])#foreach($i in [1..12])#set($l = [$l, $l, $l, $l, $l, $l, $l, $l, $l, $l])#end$util.qr($ctx.stash.put('l', $l))ok",
+     expected_error='collection size limit exceeded (limit is 10000000)', cli_message='collection size limit exceeded',
+     notes='The stash leaves the render as JSON; converting it is bounded.')
+case('range-two-billion', "#foreach($i in [1..2000000000])#end",
+     expected_error='collection size limit exceeded (limit is 1000000)', cli_message='collection size limit exceeded',
+     notes='The range is refused before it is built.')
+case('foreach-over-limit', "#foreach($i in [1..1001])#end",
+     expected_error='#foreach iterations limit exceeded (limit is 1000)', cli_message='#foreach iterations limit exceeded',
+     notes='AppSync allows 1000 iterations per #foreach.')
+case('nested-loops-total', "#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..2])#end#end#end",
+     expected_error='total loop iterations limit exceeded (limit is 1000000)', cli_message='total loop iterations limit exceeded')
+case('output-bomb', "#foreach($a in [1..1000])#foreach($b in [1..1000])0123456789#end#end",
+     expected_error='output size (bytes) limit exceeded (limit is 5242880)', cli_message='output size (bytes) limit exceeded',
+     notes="AppSync's evaluated template limit is 5 MB.")
+case('define-recursion', "#define($d)$d#end$d",
+     expected_error='recursion depth limit exceeded (limit is 20)', cli_message='recursion depth limit exceeded')
+case('macro-recursion', "#macro(r $n)#r($n)#end#r(1)",
+     expected_error='recursion depth limit exceeded (limit is 20)', profile='velocity', cli_message='recursion depth limit exceeded')
+case('evaluate-recursion', "#set($c = '#evaluate($c)')#evaluate($c)",
+     expected_error='recursion depth limit exceeded (limit is 20)', profile='velocity', cli_message='recursion depth limit exceeded')
+case('regex-backtracking', '$util.matches("(a|aa)+\\1\\1\\1b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")',
+     expected_error='$util.matches: java.lang.StackOverflowError: regular expression too complex (Error executing regex: Max limit for backtracking count exceeded)', cli_message='regular expression too complex',
+     notes='A back-referencing pattern that backtracks exponentially: stopped by the backtracking limit.')
+case('repeat-huge', "#set($s = 'ab')$s.repeat(2147483647)",
+     expected_error='repeat on String failed: java.lang.OutOfMemoryError: Repeating string is too long', cli_message='Repeating string is too long')
+case('format-width-huge', "#set($s = '')$s.format('%999999999d', 1)",
+     expected_error='format on String failed: java.lang.OutOfMemoryError: format width over 1048576', cli_message='format width over')
+case('replace-explosion', "#set($a = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')#foreach($i in [1..20])#set($a = $a.replace('a', 'aaaa'))#end$a.length()",
+     expected_error='string length limit exceeded (limit is 5242880)', cli_message='string length limit exceeded')
+case('self-containing-toJson', "#set($l = [])$util.qr($l.add($l))$util.toJson($l)",
+     expected_error='$util.toJson: the value nests too deeply to write as JSON (does a collection contain itself?)', cli_message='nests too deeply',
+     notes='Jackson fails on a self-reference too.')
+case('self-containing-collections', "#set($l = [])$util.qr($l.add($l))#set($m = {})$util.qr($m.put('me', $m))$l|$m|$l.size()",
+     expected_out='[(this Collection)]|{me=(this Map)}|1',
+     notes='Java prints "(this Collection)"; toJson stops at 200 levels. The cycles are broken when the render ends.')
+case('nul-bytes', "a\u0000b${s}\u0000", expected_out="a\u0000b${s}\u0000")
+case('crlf-cr-mixture', "a\r\n#if(true)\rb\n#end\r\nc\r", expected_out="a\r\nb\nc\r")
+print('ok')
