@@ -126,6 +126,8 @@ pub enum Limit {
     StringSize,
     /// Elements of a list or map built by the template.
     CollectionSize,
+    /// Statements executed in one render (fuel).
+    Operations,
 }
 
 impl fmt::Display for Limit {
@@ -139,6 +141,7 @@ impl fmt::Display for Limit {
             Limit::OutputSize => "output size (bytes)",
             Limit::StringSize => "string length",
             Limit::CollectionSize => "collection size",
+            Limit::Operations => "operations",
         })
     }
 }

@@ -35,6 +35,11 @@ pub struct Limits {
     pub max_string_bytes: usize,
     /// Elements of any list or map the template builds, or of a range.
     pub max_collection_len: usize,
+    /// Fuel: statements one render may execute (text, references, directives, counting each
+    /// time a loop or macro body runs them), `None` for no budget (the default: the other
+    /// limits already bound every render). Set it to cap the CPU time of untrusted
+    /// templates; an expression or helper call inside a statement costs nothing extra.
+    pub max_operations: Option<u64>,
 }
 
 impl Limits {
@@ -49,6 +54,7 @@ impl Limits {
             max_output_bytes: 5 * 1024 * 1024,
             max_string_bytes: 5 * 1024 * 1024,
             max_collection_len: 1_000_000,
+            max_operations: None,
         }
     }
 

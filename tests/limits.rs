@@ -126,3 +126,48 @@ fn define_recursion_limit() {
         Some(Limit::RecursionDepth)
     );
 }
+
+#[test]
+fn fuel_counts_statements_executed() {
+    let engine = |ops| {
+        Engine::new().with_limits(Limits {
+            max_operations: Some(ops),
+            ..Limits::appsync()
+        })
+    };
+    // Text, #foreach, then 10 × (reference + text) = 22 statements.
+    let source = "a#foreach($i in [1..10])$i,#end";
+    assert_eq!(
+        render(&engine(22), source).unwrap().output,
+        "a1,2,3,4,5,6,7,8,9,10,"
+    );
+    let err = render(&engine(21), source).unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::LimitExceeded {
+                limit: Limit::Operations,
+                max: 21
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!((err.line(), err.column()), (Some(1), Some(27)), "{err}"); // the last ","
+    assert!(
+        err.to_string()
+            .contains("operations limit exceeded (limit is 21)"),
+        "{err}"
+    );
+    // Without a budget (the default) the same template has no operation count.
+    assert_eq!(Limits::appsync().max_operations, None);
+    // Nested loops that stay within every other limit still run out of fuel.
+    let busy = "#foreach($a in [1..1000])#foreach($b in [1..1000])#set($x = $a)#end#end";
+    let err = render(&engine(100_000), busy).unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::LimitExceeded {
+            limit: Limit::Operations,
+            ..
+        }
+    ));
+}

@@ -78,6 +78,8 @@ pub(crate) struct Evaluator<'t> {
     rt: Runtime,
     recursion: usize,
     total_iterations: usize,
+    /// Operations left before the fuel limit (`u64::MAX` without one).
+    fuel: u64,
     /// Interpolated strings being built (their text goes to `out` meanwhile).
     building_strings: usize,
 }
@@ -108,6 +110,7 @@ impl<'t> Evaluator<'t> {
             rt,
             recursion: 0,
             total_iterations: 0,
+            fuel: engine.limits.max_operations.unwrap_or(u64::MAX),
             building_strings: 0,
         }
     }
@@ -249,7 +252,26 @@ impl<'t> Evaluator<'t> {
         Ok(())
     }
 
+    /// Spends one operation of fuel.
+    #[inline]
+    fn burn(&mut self, span: Span) -> Eval<()> {
+        match self.fuel.checked_sub(1) {
+            Some(left) => {
+                self.fuel = left;
+                Ok(())
+            }
+            None => Err(self.error(
+                ErrorKind::LimitExceeded {
+                    limit: Limit::Operations,
+                    max: self.limits.max_operations.unwrap_or(0),
+                },
+                span,
+            )),
+        }
+    }
+
     fn render_node(&mut self, node: &Node) -> Eval<()> {
+        self.burn(node.span())?;
         match node {
             Node::Text(t, span) => {
                 self.out.push_str(t);
