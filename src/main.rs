@@ -39,6 +39,25 @@ enum Command {
     /// Run a tree of golden-file cases (see `appsync_vtl::testing`); print a diff for each
     /// failure and `N passed, N failed`. Exit 1 if any failed.
     Test(TestArgs),
+    /// Time a template: compile once and render it many times (warm), compile and render
+    /// each time (cold), compile only (parse). Prints the median ns per render of several
+    /// runs. Takes every flag of `render`.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    #[command(flatten)]
+    render: RenderArgs,
+    /// Renders per timed run (default: enough for about 0.2 s per run).
+    #[arg(long)]
+    iterations: Option<u64>,
+    /// Timed runs per measurement; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: u32,
+    /// Print `{"warm_ns": .., "cold_ns": .., "parse_ns": .., "iterations": .., "runs": ..}`.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Identity from a token, shared by evaluate and resolve.
@@ -143,6 +162,7 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate(&args),
         Command::Resolve(args) => resolve(&args),
         Command::Test(args) => test(&args),
+        Command::Bench(args) => bench(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -362,6 +382,91 @@ fn render(args: &RenderArgs) -> Result<(), Failure> {
         .map_err(|e| Failure(EXIT_RENDER, format!("{e:#}")))?;
     let mut out = std::io::stdout().lock();
     out.write_all(rendered.output.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure(EXIT_RENDER, format!("writing the output: {e}")))
+}
+
+fn bench(args: &BenchArgs) -> Result<(), Failure> {
+    use std::hint::black_box;
+    use std::time::{Duration, Instant};
+
+    let source = read(&args.render.template)?;
+    let ctx = args.render.context()?;
+    let engine = args.render.engine()?;
+    let name = args.render.template.display().to_string();
+    let compile = || {
+        engine
+            .compile(&name, black_box(&source))
+            .map_err(|e| Failure(EXIT_PARSE, format!("{e:#}")))
+    };
+    let template = compile()?;
+    // Renders that fail would time the error path: refuse them.
+    template
+        .render(&ctx)
+        .map_err(|e| Failure(EXIT_RENDER, format!("{e:#}")))?;
+
+    // ns per iteration of `body` over `n` iterations, median of `runs` runs.
+    let median = |n: u64, body: &dyn Fn()| -> f64 {
+        let mut times: Vec<f64> = (0..args.runs.max(1))
+            .map(|_| {
+                let start = Instant::now();
+                for _ in 0..n {
+                    body();
+                }
+                start.elapsed().as_nanos() as f64 / n as f64
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times.get(times.len() / 2).copied().unwrap_or_default()
+    };
+    let warm_body = || {
+        let _ = black_box(template.render(black_box(&ctx)));
+    };
+    let iterations = match args.iterations {
+        Some(n) => n.max(1),
+        None => {
+            // Calibrate on warm renders, and warm the caches while at it.
+            let mut n = 1u64;
+            loop {
+                let start = Instant::now();
+                for _ in 0..n {
+                    warm_body();
+                }
+                if start.elapsed() >= Duration::from_millis(20) || n >= 1 << 30 {
+                    break (n * 10).max(1);
+                }
+                n *= 2;
+            }
+        }
+    };
+    let warm = median(iterations, &warm_body);
+    // Cold runs are slower; fewer iterations keep the total time near the warm one's.
+    let cold_iterations = (iterations / 4).max(1);
+    let cold = median(cold_iterations, &|| {
+        if let Ok(t) = compile() {
+            let _ = black_box(t.render(black_box(&ctx)));
+        }
+    });
+    let parse = median(cold_iterations, &|| {
+        let _ = black_box(compile());
+    });
+    let report = if args.json {
+        serde_json::json!({
+            "warm_ns": warm.round() as u64,
+            "cold_ns": cold.round() as u64,
+            "parse_ns": parse.round() as u64,
+            "iterations": iterations,
+            "runs": args.runs.max(1),
+        })
+        .to_string()
+    } else {
+        format!(
+            "{name}\n  warm render (compiled once): {warm:>12.0} ns\n  cold (compile + render):     {cold:>12.0} ns\n  compile only:                {parse:>12.0} ns\n  median of {} runs of {iterations} renders ({cold_iterations} cold)",
+            args.runs.max(1)
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{report}")
         .and_then(|_| out.flush())
         .map_err(|e| Failure(EXIT_RENDER, format!("writing the output: {e}")))
 }

@@ -227,3 +227,51 @@ fn test_command_passes_on_fixtures_and_shows_a_diff_when_broken() {
             .contains("userId-index")
     );
 }
+
+#[test]
+fn bench_times_warm_cold_and_parse() {
+    let o = run(&[
+        "bench",
+        "fixtures/tutorial/create_dog/request.vtl",
+        "--context",
+        "fixtures/tutorial/create_dog/context.json",
+        "--seed",
+        "1",
+        "--iterations",
+        "20",
+        "--runs",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: J = serde_json::from_str(&stdout(&o)).unwrap();
+    for key in ["warm_ns", "cold_ns", "parse_ns"] {
+        assert!(report[key].as_u64().is_some_and(|ns| ns > 0), "{report}");
+    }
+    // A cold render includes the compile.
+    assert!(
+        report["cold_ns"].as_u64() > report["parse_ns"].as_u64(),
+        "{report}"
+    );
+    assert_eq!(
+        (report["iterations"].as_u64(), report["runs"].as_u64()),
+        (Some(20), Some(3))
+    );
+
+    // A template that fails to render is refused rather than timed.
+    let o = run(&["bench", "fixtures/hostile/range-two-billion/template.vtl"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let text = run(&[
+        "bench",
+        "fixtures/tutorial/list_dogs/request.vtl",
+        "--iterations",
+        "5",
+        "--runs",
+        "1",
+    ]);
+    assert!(
+        stdout(&text).contains("warm render (compiled once)"),
+        "{}",
+        stdout(&text)
+    );
+}
