@@ -1,5 +1,7 @@
 //! [`Context`]: the input of a render — AppSync's `$context` and any other variables.
 
+use std::sync::{Arc, OnceLock};
+
 use crate::error::{Error, ErrorKind, Result};
 
 /// The input of a render, as JSON: the AppSync context (`$ctx` / `$context`: `arguments`,
@@ -15,9 +17,16 @@ use crate::error::{Error, ErrorKind, Result};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    pub(crate) ctx: Option<serde_json::Value>,
-    pub(crate) vars: serde_json::Map<String, serde_json::Value>,
+    /// Shared, never changed in place: renders read it lazily (see `value::lazy`), and
+    /// cloning a context is cheap.
+    pub(crate) ctx: Option<Arc<serde_json::Value>>,
+    /// The variables: always a JSON object.
+    pub(crate) vars: Arc<serde_json::Value>,
     pub(crate) auth_mode: Option<AuthMode>,
+    /// Whether some JSON here nests deeper than a render accepts, once checked.
+    too_deep: OnceLock<bool>,
+    /// The mode the identity implies, once inferred.
+    inferred_mode: OnceLock<AuthMode>,
 }
 
 /// How the caller was authorized: AppSync's authorization types, by AWS's own names.
@@ -114,9 +123,8 @@ impl Context {
     pub fn appsync(ctx: serde_json::Value) -> Result<Context> {
         match ctx {
             serde_json::Value::Object(_) => Ok(Context {
-                ctx: Some(ctx),
-                vars: serde_json::Map::new(),
-                auth_mode: None,
+                ctx: Some(Arc::new(ctx)),
+                ..Context::default()
             }),
             serde_json::Value::Null => Ok(Context::new()),
             other => Err(Error::new(ErrorKind::Context {
@@ -149,7 +157,7 @@ impl Context {
             Some(c) => Context::appsync(c)?,
             None => Context::new(),
         };
-        out.vars = vars;
+        out.vars = Arc::new(serde_json::Value::Object(vars));
         Ok(out)
     }
 
@@ -164,12 +172,14 @@ impl Context {
 
     /// Sets `$ctx.identity` (for example from [`crate::identity_from_jwt`]).
     pub fn with_identity(mut self, identity: serde_json::Value) -> Context {
-        let mut ctx = match self.ctx.take() {
+        let mut ctx = match self.ctx.take().map(Arc::unwrap_or_clone) {
             Some(serde_json::Value::Object(m)) => m,
             _ => serde_json::Map::new(),
         };
         ctx.insert("identity".into(), identity);
-        self.ctx = Some(serde_json::Value::Object(ctx));
+        self.ctx = Some(Arc::new(serde_json::Value::Object(ctx)));
+        self.too_deep = OnceLock::new();
+        self.inferred_mode = OnceLock::new();
         self
     }
 
@@ -182,19 +192,63 @@ impl Context {
 
     /// The authorization mode of the render (given, or inferred from the identity).
     pub fn auth_mode(&self) -> AuthMode {
-        self.auth_mode
-            .unwrap_or_else(|| AuthMode::infer(self.ctx.as_ref().and_then(|c| c.get("identity"))))
+        self.auth_mode.unwrap_or_else(|| {
+            *self.inferred_mode.get_or_init(|| {
+                AuthMode::infer(self.ctx.as_deref().and_then(|c| c.get("identity")))
+            })
+        })
     }
 
     /// Adds (or replaces) a variable.
     pub fn with_var(mut self, name: &str, value: serde_json::Value) -> Context {
-        self.vars.insert(name.to_string(), value);
+        let mut vars = match Arc::unwrap_or_clone(self.vars) {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        vars.insert(name.to_string(), value);
+        self.vars = Arc::new(serde_json::Value::Object(vars));
+        self.too_deep = OnceLock::new();
         self
     }
 
     /// The AppSync context object, if any.
     pub fn appsync_context(&self) -> Option<&serde_json::Value> {
-        self.ctx.as_ref()
+        self.ctx.as_deref()
+    }
+
+    /// The variables (not `ctx`).
+    pub(crate) fn vars_map(&self) -> &serde_json::Map<String, serde_json::Value> {
+        static EMPTY: OnceLock<serde_json::Map<String, serde_json::Value>> = OnceLock::new();
+        match &*self.vars {
+            serde_json::Value::Object(m) => m,
+            _ => EMPTY.get_or_init(serde_json::Map::new),
+        }
+    }
+
+    /// What of this context nests deeper than a render accepts, if anything (checked once
+    /// per context: JSON built in memory can nest without bound).
+    pub(crate) fn too_deep(&self) -> Option<&str> {
+        let max = crate::value::MAX_JSON_DEPTH;
+        let deep = *self.too_deep.get_or_init(|| {
+            self.ctx
+                .as_deref()
+                .is_some_and(|c| crate::value::lazy::deeper_than(c, max))
+                || crate::value::lazy::deeper_than(&self.vars, max + 1)
+        });
+        if !deep {
+            return None;
+        }
+        if self
+            .ctx
+            .as_deref()
+            .is_some_and(|c| crate::value::lazy::deeper_than(c, max))
+        {
+            return Some("the context");
+        }
+        self.vars_map()
+            .iter()
+            .find(|(_, v)| crate::value::lazy::deeper_than(v, max))
+            .map(|(k, _)| k.as_str())
     }
 }
 

@@ -11,7 +11,8 @@ use crate::error::{Error, ErrorKind, Limit, Result};
 use crate::eval::{Evaluator, Runtime};
 use crate::parser::builtin;
 use crate::util::Namespace;
-use crate::value::{Object, Value, from_json_checked, to_json_checked};
+use crate::value::lazy::{self, JsonAt};
+use crate::value::{Object, Value, to_json_checked};
 use crate::{AuthMode, Context, Rendered};
 
 /// A compiled template. Cheap to clone, `Send + Sync`: compile once, keep it (in a
@@ -74,18 +75,26 @@ impl Template {
             })
             .with_name(&inner.name)
         };
-        for (name, json) in &context.vars {
+        if let Some(what) = context.too_deep() {
+            return Err(too_deep(what));
+        }
+        let mut vars_root = None;
+        for (name, json) in context.vars_map() {
             if json.is_null() {
                 continue;
             }
             if let Some(id) = names.get(name) {
-                vars[id.0 as usize] = from_json_checked(json).ok_or_else(|| too_deep(name))?;
+                vars[id.0 as usize] = lazy::value_at(json, || {
+                    let root = vars_root
+                        .get_or_insert_with(|| JsonAt::root(context.vars.clone()))
+                        .clone();
+                    root.key(Arc::from(name.as_str()))
+                });
             }
         }
         let auth_mode = context.auth_mode();
         let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
-        let ctx =
-            build_ctx(context, engine.profile, auth_mode).ok_or_else(|| too_deep("the context"))?;
+        let ctx = build_ctx(context, engine.profile, auth_mode);
         if let Value::Map(m) = &ctx {
             rt.field = field_and_type(m);
         }
@@ -106,7 +115,7 @@ impl Template {
             &inner.name,
             engine,
             vars,
-            &context.vars,
+            context.vars_map(),
             rt,
         );
         let finished = evaluator.run()?;
@@ -148,11 +157,11 @@ impl Template {
 
 /// `$ctx` for a render. In the AppSync profile `arguments` and `args` are the same map and
 /// `stash` always exists.
-fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Option<Value> {
+fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value {
     let ctx = match &context.ctx {
-        Some(json) => from_json_checked(json)?,
+        Some(json) => lazy::value_at(json, || JsonAt::root(json.clone())),
         None if profile == Profile::AppSync => Value::empty_map(),
-        None => return Some(Value::Null),
+        None => return Value::Null,
     };
     if profile == Profile::AppSync
         && let Value::Map(m) = &ctx
@@ -161,14 +170,14 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Option
         let args = args.unwrap_or_else(Value::empty_map);
         m.insert(Value::str("arguments"), args.clone());
         m.insert(Value::str("args"), args);
-        if m.get_str("stash").is_none_or(|s| s.is_null()) {
+        if !m.has_value("stash") {
             m.insert(Value::str("stash"), Value::empty_map());
         }
         complete_identity(m, auth_mode);
         // AppSync always passes the request's headers.
         match m.get_str("request") {
             Some(Value::Map(request)) => {
-                if request.get_str("headers").is_none_or(|h| h.is_null()) {
+                if !request.has_value("headers") {
                     request.insert(Value::str("headers"), Value::empty_map());
                 }
             }
@@ -180,7 +189,7 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Option
             }
         }
     }
-    Some(ctx)
+    ctx
 }
 
 /// `$ctx.identity` as AppSync builds it for `mode`, from what the context gives: with
@@ -188,7 +197,7 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Option
 /// are taken from its JWT `claims` (`sub`, `iss`, `cognito:username`, `cognito:groups`).
 fn complete_identity(ctx: &crate::value::Map, mode: AuthMode) {
     if mode == AuthMode::ApiKey {
-        if ctx.get_str("identity").is_some() {
+        if ctx.has_key("identity") {
             ctx.insert(Value::str("identity"), Value::Null);
         }
         return;
@@ -201,7 +210,7 @@ fn complete_identity(ctx: &crate::value::Map, mode: AuthMode) {
         _ => return,
     };
     let fill = |key: &str, claim: &str| {
-        if identity.get_str(key).is_none()
+        if !identity.has_key(key)
             && let Some(v) = claims.get_str(claim)
         {
             identity.insert(Value::str(key), v);
@@ -211,11 +220,11 @@ fn complete_identity(ctx: &crate::value::Map, mode: AuthMode) {
     fill("issuer", "iss");
     if mode == AuthMode::AmazonCognitoUserPools {
         fill("username", "cognito:username");
-        if identity.get_str("groups").is_none() {
+        if !identity.has_key("groups") {
             let groups = claims.get_str("cognito:groups").unwrap_or(Value::Null);
             identity.insert(Value::str("groups"), groups);
         }
-        if identity.get_str("defaultAuthStrategy").is_none() {
+        if !identity.has_key("defaultAuthStrategy") {
             identity.insert(Value::str("defaultAuthStrategy"), Value::str("ALLOW"));
         }
     }

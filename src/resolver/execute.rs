@@ -211,7 +211,8 @@ impl Resolver {
     pub fn resolve(&self, context: &Context) -> Resolution {
         let base = context
             .ctx
-            .clone()
+            .as_deref()
+            .cloned()
             .unwrap_or_else(|| J::Object(Default::default()));
         let stash = base
             .get("stash")
@@ -280,7 +281,7 @@ impl Run<'_> {
         result: Option<&J>,
         error: Option<&DataSourceError>,
     ) -> Result<Context> {
-        let mut ctx = match self.context.ctx.clone() {
+        let mut ctx = match self.context.ctx.as_deref().cloned() {
             Some(J::Object(m)) => m,
             _ => serde_json::Map::new(),
         };
@@ -484,6 +485,9 @@ fn invoke_with_context(ctx: &Context) -> J {
     let mut m = serde_json::Map::new();
     m.insert("version".into(), J::String("2018-05-29".into()));
     m.insert("operation".into(), J::String("Invoke".into()));
-    m.insert("payload".into(), ctx.ctx.clone().unwrap_or(J::Null));
+    m.insert(
+        "payload".into(),
+        ctx.ctx.as_deref().cloned().unwrap_or(J::Null),
+    );
     J::Object(m)
 }

@@ -81,7 +81,12 @@ pub(crate) fn contains_cycle(v: &Value) -> bool {
     false
 }
 
+/// Identity of a collection that could be part of a cycle (one still holding only the
+/// caller's JSON cannot).
 fn collection_id(v: &Value) -> Option<usize> {
+    if v.untouched_json().is_some() {
+        return None;
+    }
     match v {
         Value::List(l) => Some(l.addr()),
         Value::Map(m) => Some(m.addr()),
@@ -97,6 +102,13 @@ fn write_at(v: &Value, out: &mut String, depth: usize) {
     }
     if depth > MAX_DEPTH {
         out.push_str("null");
+        return;
+    }
+    if let Some(at) = v.untouched_json() {
+        // Still the caller's JSON: write it without converting it first.
+        if let Some(json) = at.resolve() {
+            write_raw(json, out, depth);
+        }
         return;
     }
     match v {
@@ -161,6 +173,45 @@ fn write_at(v: &Value, out: &mut String, depth: usize) {
 }
 
 /// A JSON string literal with Jackson's escapes: `"`, `\` and control characters.
+/// [`write_at`] for JSON not converted to template values: the same text as converting
+/// it and writing the result.
+fn write_raw(json: &serde_json::Value, out: &mut String, depth: usize) {
+    use serde_json::Value as J;
+    if out.len() > crate::limits::HARD_STRING_LIMIT {
+        return;
+    }
+    if depth > MAX_DEPTH {
+        out.push_str("null");
+        return;
+    }
+    match json {
+        J::String(s) => write_string(s, out),
+        J::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_raw(item, out, depth + 1);
+            }
+            out.push(']');
+        }
+        J::Object(entries) => {
+            out.push('{');
+            for (i, (k, item)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(k, out);
+                out.push(':');
+                write_raw(item, out, depth + 1);
+            }
+            out.push('}');
+        }
+        scalar => write_at(&crate::value::convert::scalar(scalar), out, depth),
+    }
+}
+
 pub(crate) fn write_string(s: &str, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
@@ -196,6 +247,40 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value as J;
+        let leaf = prop_oneof![
+            Just(J::Null),
+            any::<bool>().prop_map(J::from),
+            any::<i64>().prop_map(J::from),
+            any::<u64>().prop_map(J::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(J::from),
+            ".{0,6}".prop_map(J::from),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(J::Array),
+                prop::collection::vec((".{0,4}", inner), 0..5)
+                    .prop_map(|kv| J::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Writing the caller's JSON directly gives what converting it first gives.
+        #[test]
+        fn json_backed_values_write_as_converted_ones(json in any_json()) {
+            use crate::value::lazy::{JsonAt, value_at};
+            let root = std::sync::Arc::new(json.clone());
+            let lazy = value_at(&root, || JsonAt::root(root.clone()));
+            let converted = crate::value::from_json(&json);
+            prop_assert_eq!(to_json_string(&lazy), to_json_string(&converted));
+        }
+    }
 
     #[test]
     fn compact_and_java_numbers() {

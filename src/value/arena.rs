@@ -62,12 +62,14 @@ impl Drop for RenderScope {
                     if let Some(cell) = w.upgrade() {
                         let items = std::mem::take(&mut *cell.items.borrow_mut());
                         drop(items);
+                        cell.json.borrow_mut().take();
                     }
                 }
                 Collection::Map(w) => {
                     if let Some(cell) = w.upgrade() {
                         let entries = std::mem::take(&mut *cell.entries.borrow_mut());
                         drop(entries);
+                        cell.json.borrow_mut().take();
                     }
                 }
             }

@@ -26,10 +26,10 @@ pub(crate) fn from_json_checked(json: &serde_json::Value) -> Option<Value> {
 
 fn from_json_at(json: &serde_json::Value, depth: usize, too_deep: &mut bool) -> Value {
     match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => from_number(n),
-        serde_json::Value::String(s) => Value::Str(Arc::from(s.as_str())),
+        serde_json::Value::Null
+        | serde_json::Value::Bool(_)
+        | serde_json::Value::Number(_)
+        | serde_json::Value::String(_) => scalar(json),
         _ if depth >= MAX_JSON_DEPTH => {
             *too_deep = true;
             Value::Null
@@ -51,6 +51,16 @@ fn from_json_at(json: &serde_json::Value, depth: usize, too_deep: &mut bool) -> 
             }
             Value::Map(Map::new(map))
         }
+    }
+}
+
+/// A JSON scalar as a template value (collections give null: see [`from_json`]).
+pub(crate) fn scalar(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => from_number(n),
+        serde_json::Value::String(s) => Value::Str(Arc::from(s.as_str())),
+        _ => Value::Null,
     }
 }
 
@@ -101,6 +111,7 @@ pub(crate) fn fits_node_limit(v: &Value) -> bool {
         }
         *budget -= 1;
         match v {
+            _ if v.untouched_json().is_some() => true, // a JSON tree: no sharing
             Value::List(l) => l.borrow().iter().all(|x| count(x, depth + 1, budget)),
             Value::Map(m) => m.borrow().values().all(|x| count(x, depth + 1, budget)),
             Value::Entry(e) => count(&e.1, depth + 1, budget),

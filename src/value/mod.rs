@@ -10,8 +10,9 @@
 //! `serde_json::Value`.
 
 pub(crate) mod arena;
-mod convert;
+pub(crate) mod convert;
 pub(crate) mod format;
+pub(crate) mod lazy;
 pub(crate) mod methods;
 pub(crate) mod ops;
 
@@ -25,9 +26,7 @@ use num_bigint::BigInt;
 
 use crate::ast::Block;
 
-pub(crate) use convert::{
-    MAX_JSON_DEPTH, fits_node_limit, from_json, from_json_checked, to_json, to_json_checked,
-};
+pub(crate) use convert::{MAX_JSON_DEPTH, fits_node_limit, from_json, to_json, to_json_checked};
 
 /// Hasher for template maps: fast, and seeded per process so keys from a template cannot be
 /// chosen to collide.
@@ -123,6 +122,8 @@ struct ListCell {
     items: RefCell<Vec<Value>>,
     /// Structural modifications, as Java's `modCount` (for fail-fast iteration).
     mods: Cell<u32>,
+    /// For a list still backed by JSON: where (`items` is empty until then).
+    json: RefCell<Option<lazy::JsonAt>>,
 }
 
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
@@ -136,22 +137,50 @@ pub type Entries = IndexMap<Value, Value, MapHasher>;
 struct MapCell {
     entries: RefCell<Entries>,
     mods: Cell<u32>,
+    /// For a map still backed by JSON: where. `entries` then holds only what differs from
+    /// a fresh conversion: the nested collections handed out so far (so they stay the same
+    /// objects) and the entries put since.
+    json: RefCell<Option<lazy::JsonAt>>,
 }
 
 impl List {
     /// A new list holding `items`.
     pub fn new(items: Vec<Value>) -> List {
-        let cell = Rc::new(ListCell {
+        List::with_cell(ListCell {
             items: RefCell::new(items),
-            mods: Cell::new(0),
-        });
+            ..ListCell::default()
+        })
+    }
+
+    /// A list whose items are the JSON array at `at`, converted when first needed.
+    pub(crate) fn lazy(at: lazy::JsonAt) -> List {
+        // Not noted in the arena yet: it cannot be part of a cycle before it is converted.
+        List(Rc::new(ListCell {
+            json: RefCell::new(Some(at)),
+            ..ListCell::default()
+        }))
+    }
+
+    fn with_cell(cell: ListCell) -> List {
+        let cell = Rc::new(cell);
         arena::note_list(&cell);
         List(cell)
     }
 
+    /// The items, converted from JSON first if the list is still backed by it.
+    fn items(&self) -> &RefCell<Vec<Value>> {
+        if self.0.json.borrow().is_some()
+            && let Some(at) = self.0.json.borrow_mut().take()
+        {
+            *self.0.items.borrow_mut() = lazy::items(&at);
+            arena::note_list(&self.0);
+        }
+        &self.0.items
+    }
+
     /// Reads the items. Never hold this across template evaluation.
     pub fn borrow(&self) -> Ref<'_, Vec<Value>> {
-        self.0.items.borrow()
+        self.items().borrow()
     }
 
     /// Changes the items; `structural` changes (size changes) fail running iterations.
@@ -159,11 +188,14 @@ impl List {
         if structural {
             self.0.mods.set(self.0.mods.get().wrapping_add(1));
         }
-        self.0.items.borrow_mut()
+        self.items().borrow_mut()
     }
 
     /// Number of items.
     pub fn len(&self) -> usize {
+        if let Some(at) = &*self.0.json.borrow() {
+            return lazy::len(at);
+        }
         self.0.items.borrow().len()
     }
 
@@ -174,7 +206,12 @@ impl List {
 
     /// Item `i`, if any.
     pub fn get(&self, i: usize) -> Option<Value> {
-        self.0.items.borrow().get(i).cloned()
+        self.borrow().get(i).cloned()
+    }
+
+    /// The JSON behind a list not yet converted, for writers that can use it directly.
+    pub(crate) fn untouched_json(&self) -> Option<lazy::JsonAt> {
+        self.0.json.borrow().clone()
     }
 
     /// The modification counter.
@@ -196,12 +233,46 @@ impl List {
 impl Map {
     /// A new map holding `entries`.
     pub fn new(entries: Entries) -> Map {
-        let cell = Rc::new(MapCell {
+        Map::with_cell(MapCell {
             entries: RefCell::new(entries),
-            mods: Cell::new(0),
-        });
+            ..MapCell::default()
+        })
+    }
+
+    /// A map whose entries are the JSON object at `at`, converted when needed.
+    pub(crate) fn lazy(at: lazy::JsonAt) -> Map {
+        // Not noted in the arena yet: it cannot be part of a cycle before something is put
+        // into it or it is converted.
+        Map(Rc::new(MapCell {
+            json: RefCell::new(Some(at)),
+            ..MapCell::default()
+        }))
+    }
+
+    fn with_cell(cell: MapCell) -> Map {
+        let cell = Rc::new(cell);
         arena::note_map(&cell);
         Map(cell)
+    }
+
+    /// The entries, converted from JSON first if the map is still backed by it.
+    fn entries(&self) -> &RefCell<Entries> {
+        if self.0.json.borrow().is_some()
+            && let Some(at) = self.0.json.borrow_mut().take()
+        {
+            let overrides = std::mem::take(&mut *self.0.entries.borrow_mut());
+            *self.0.entries.borrow_mut() = lazy::entries(&at, overrides);
+            arena::note_map(&self.0);
+        }
+        &self.0.entries
+    }
+
+    /// The JSON behind a map none of whose entries were handed out yet, for writers that
+    /// can use it directly.
+    pub(crate) fn untouched_json(&self) -> Option<lazy::JsonAt> {
+        let json = self.0.json.borrow();
+        let at = json.as_ref()?;
+        self.0.entries.borrow().is_empty().then(|| at.clone())
     }
 
     /// An empty map with room for `n` entries.
@@ -211,7 +282,7 @@ impl Map {
 
     /// Reads the entries. Never hold this across template evaluation.
     pub fn borrow(&self) -> Ref<'_, Entries> {
-        self.0.entries.borrow()
+        self.entries().borrow()
     }
 
     /// Changes the entries; `structural` changes (keys added or removed) fail running
@@ -220,22 +291,75 @@ impl Map {
         if structural {
             self.0.mods.set(self.0.mods.get().wrapping_add(1));
         }
-        self.0.entries.borrow_mut()
+        self.entries().borrow_mut()
     }
 
     /// The value for a string key.
     pub fn get_str(&self, key: &str) -> Option<Value> {
-        self.0.entries.borrow().get(&StrKey(key)).cloned()
+        if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
+            return Some(v.clone());
+        }
+        let at = self.0.json.borrow().clone()?;
+        // Backed by JSON: convert this entry only; a nested collection is kept so that the
+        // next lookup gives the same object.
+        let (value, nested) = lazy::entry(&at, key)?;
+        if let Some(key) = nested {
+            self.0
+                .entries
+                .borrow_mut()
+                .insert(Value::Str(key), value.clone());
+        }
+        Some(value)
+    }
+
+    /// Whether `key` is present and not null, without converting anything.
+    pub(crate) fn has_value(&self, key: &str) -> bool {
+        if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
+            return !v.is_null();
+        }
+        match &*self.0.json.borrow() {
+            Some(at) => lazy::probe(at, key) == Some(false),
+            None => false,
+        }
+    }
+
+    /// Whether `key` is present (even with a null value), without converting anything.
+    pub(crate) fn has_key(&self, key: &str) -> bool {
+        if self.0.entries.borrow().contains_key(&StrKey(key)) {
+            return true;
+        }
+        match &*self.0.json.borrow() {
+            Some(at) => lazy::probe(at, key).is_some(),
+            None => false,
+        }
     }
 
     /// The value for any key.
     pub fn get(&self, key: &Value) -> Option<Value> {
-        self.0.entries.borrow().get(key).cloned()
+        if let Value::Str(s) = key {
+            return self.get_str(s);
+        }
+        self.entries().borrow().get(key).cloned()
     }
 
     /// Sets `key`, returning the previous value.
     pub fn insert(&self, key: Value, value: Value) -> Option<Value> {
-        let mut entries = self.0.entries.borrow_mut();
+        if let Value::Str(k) = &key
+            && let Some(at) = self.0.json.borrow().clone()
+        {
+            // Backed by JSON: record the new value over it, without converting the rest.
+            let previous = match self.0.entries.borrow().get(&StrKey(k)) {
+                Some(v) => Some(v.clone()),
+                None => lazy::entry(&at, k).map(|(v, _)| v),
+            };
+            if previous.is_none() {
+                self.0.mods.set(self.0.mods.get().wrapping_add(1));
+            }
+            self.0.entries.borrow_mut().insert(key, value);
+            arena::note_map(&self.0);
+            return previous;
+        }
+        let mut entries = self.entries().borrow_mut();
         if let Some(slot) = entries.get_mut(&key) {
             return Some(std::mem::replace(slot, value));
         }
@@ -245,6 +369,9 @@ impl Map {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
+        if let Some(at) = &*self.0.json.borrow() {
+            return lazy::len_with(at, &self.0.entries.borrow());
+        }
         self.0.entries.borrow().len()
     }
 
@@ -259,7 +386,7 @@ impl Map {
 
     /// Element `i` of a view of this map.
     pub(crate) fn view_item(&self, view: MapView, i: usize) -> Option<Value> {
-        let entries = self.0.entries.borrow();
+        let entries = self.borrow();
         let (k, v) = entries.get_index(i)?;
         Some(match view {
             MapView::Keys => k.clone(),
@@ -402,6 +529,16 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
 }
 
 impl Value {
+    /// The JSON behind a collection still backed by it with nothing handed out: it holds
+    /// exactly that JSON (and cannot contain itself).
+    pub(crate) fn untouched_json(&self) -> Option<lazy::JsonAt> {
+        match self {
+            Value::List(l) => l.untouched_json(),
+            Value::Map(m) => m.untouched_json(),
+            _ => None,
+        }
+    }
+
     /// A string value.
     pub fn str(s: &str) -> Value {
         Value::Str(Arc::from(s))
