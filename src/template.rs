@@ -79,7 +79,7 @@ impl Template {
             return Err(too_deep(what));
         }
         let mut vars_root = None;
-        for (name, json) in context.vars_map() {
+        for (position, (name, json)) in context.vars_map().iter().enumerate() {
             if json.is_null() {
                 continue;
             }
@@ -88,7 +88,7 @@ impl Template {
                     let root = vars_root
                         .get_or_insert_with(|| JsonAt::root(context.vars.clone()))
                         .clone();
-                    root.key(Arc::from(name.as_str()))
+                    root.key(Arc::from(name.as_str()), position)
                 });
             }
         }

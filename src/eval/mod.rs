@@ -80,8 +80,9 @@ pub(crate) struct Evaluator<'t> {
     total_iterations: usize,
     /// Operations left before the fuel limit (`u64::MAX` without one).
     fuel: u64,
-    /// Interpolated strings being built (their text goes to `out` meanwhile).
-    building_strings: usize,
+    /// Where the interpolated string being built starts in `out` (its text is written at
+    /// the end of `out`, then cut off: no buffer per string), if one is.
+    string_start: Option<usize>,
 }
 
 impl<'t> Evaluator<'t> {
@@ -111,7 +112,7 @@ impl<'t> Evaluator<'t> {
             recursion: 0,
             total_iterations: 0,
             fuel: engine.limits.max_operations.unwrap_or(u64::MAX),
-            building_strings: 0,
+            string_start: None,
         }
     }
 
@@ -155,12 +156,19 @@ impl<'t> Evaluator<'t> {
 
     fn check_output(&self, span: Span) -> Eval<()> {
         // While an interpolated string is built, `out` holds that string.
-        let (limit, max) = if self.building_strings > 0 {
-            (Limit::StringSize, self.limits.max_string_bytes)
-        } else {
-            (Limit::OutputSize, self.limits.max_output_bytes)
+        let (limit, max, len) = match self.string_start {
+            Some(start) => (
+                Limit::StringSize,
+                self.limits.max_string_bytes,
+                self.out.len().saturating_sub(start),
+            ),
+            None => (
+                Limit::OutputSize,
+                self.limits.max_output_bytes,
+                self.out.len(),
+            ),
         };
-        if self.out.len() > max {
+        if len > max {
             return Err(self.limit(limit, max, span));
         }
         Ok(())
@@ -762,18 +770,24 @@ impl<'t> Evaluator<'t> {
                 })
             }
             BinOp::Add if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) => {
-                // String concatenation; a null side contributes its source text.
-                let mut s = String::new();
+                // String concatenation; a null side contributes its source text. Built at
+                // the end of `out` and cut off, as interpolated strings are.
+                let start = self.out.len();
+                let mut s = std::mem::take(&mut self.out);
                 self.concat_part(&l, &b.left, &mut s);
                 self.concat_part(&r, &b.right, &mut s);
-                if s.len() > self.limits.max_string_bytes {
+                self.out = s;
+                if self.out.len() - start > self.limits.max_string_bytes {
+                    self.out.truncate(start);
                     return Err(self.limit(
                         Limit::StringSize,
                         self.limits.max_string_bytes,
                         b.span,
                     ));
                 }
-                Value::Str(Arc::from(s))
+                let value = Value::Str(Arc::from(self.out.get(start..).unwrap_or_default()));
+                self.out.truncate(start);
+                value
             }
             op => ops::arithmetic(op, &l, &r).unwrap_or(Value::Null),
         })
@@ -788,16 +802,20 @@ impl<'t> Evaluator<'t> {
     }
 
     fn interpolate(&mut self, i: &Interpolated) -> Eval<Value> {
-        let saved = std::mem::take(&mut self.out);
-        self.building_strings += 1;
+        let start = self.out.len();
+        let outer = self.string_start.replace(start);
         let r = self.render_block(&i.body);
-        self.building_strings -= 1;
-        let mut s = std::mem::replace(&mut self.out, saved);
-        r?;
-        if i.strip_last {
-            s.pop();
+        self.string_start = outer;
+        let mut end = self.out.len();
+        if i.strip_last
+            && let Some(last) = self.out.get(start..).and_then(|s| s.chars().next_back())
+        {
+            end -= last.len_utf8();
         }
-        Ok(Value::Str(Arc::from(s)))
+        let s = Arc::from(self.out.get(start..end).unwrap_or_default());
+        self.out.truncate(start);
+        r?;
+        Ok(Value::Str(s))
     }
 
     // -----------------------------------------------------------------------------------------

@@ -28,7 +28,9 @@ struct Node {
 
 enum Step {
     Root,
-    Key(Arc<str>),
+    /// An object's entry, with its position (small objects are walked by position, which
+    /// is cheaper than comparing keys).
+    Key(Arc<str>, usize),
     Index(usize),
 }
 
@@ -42,9 +44,9 @@ impl JsonAt {
         }))
     }
 
-    /// Entry `key` of this object.
-    pub(crate) fn key(&self, key: Arc<str>) -> JsonAt {
-        self.child(Step::Key(key))
+    /// Entry `key` of this object, the `position`th.
+    pub(crate) fn key(&self, key: Arc<str>, position: usize) -> JsonAt {
+        self.child(Step::Key(key, position))
     }
 
     /// Item `i` of this array.
@@ -68,7 +70,14 @@ impl JsonAt {
         let node = &*self.0;
         match (&node.step, &node.parent) {
             (Step::Root, _) | (_, None) => Some(&node.root),
-            (Step::Key(k), Some(p)) => find(p.resolve()?.as_object()?, k),
+            (Step::Key(k, position), Some(p)) => {
+                let obj = p.resolve()?.as_object()?;
+                if obj.len() <= SMALL {
+                    obj.values().nth(*position)
+                } else {
+                    obj.get(&**k)
+                }
+            }
             (Step::Index(i), Some(p)) => p.resolve()?.as_array()?.get(*i),
         }
     }
@@ -94,14 +103,14 @@ pub(crate) fn entries(at: &JsonAt, mut overrides: super::Entries) -> super::Entr
     };
     let mut out =
         super::Entries::with_capacity_and_hasher(obj.len() + overrides.len(), Default::default());
-    for (k, v) in obj {
+    for (position, (k, v)) in obj.iter().enumerate() {
         let kept = if overrides.is_empty() {
             None
         } else {
             overrides.shift_remove(&super::StrKey(k))
         };
         let key: Arc<str> = Arc::from(k.as_str());
-        let value = kept.unwrap_or_else(|| value_at(v, || at.key(key.clone())));
+        let value = kept.unwrap_or_else(|| value_at(v, || at.key(key.clone(), position)));
         out.insert(Value::Str(key), value);
     }
     out.extend(overrides);
@@ -123,10 +132,11 @@ pub(crate) fn items(at: &JsonAt) -> Vec<Value> {
 /// Entry `key` of a JSON-backed map, without copying the others. Collections are returned
 /// as JSON-backed values that the caller must keep (see [`Map::get_str`]), with their key.
 pub(crate) fn entry(at: &JsonAt, key: &str) -> Option<(Value, Option<Arc<str>>)> {
-    let json = find(at.resolve()?.as_object()?, key)?;
+    let obj = at.resolve()?.as_object()?;
+    let (position, json) = find_at(obj, key)?;
     if matches!(json, J::Array(_) | J::Object(_)) {
         let key: Arc<str> = Arc::from(key);
-        return Some((value_at(json, || at.key(key.clone())), Some(key)));
+        return Some((value_at(json, || at.key(key.clone(), position)), Some(key)));
     }
     Some((super::convert::scalar(json), None))
 }
@@ -140,10 +150,21 @@ pub(crate) fn probe(at: &JsonAt, key: &str) -> Option<bool> {
 /// `obj[key]`. Context objects are small: comparing a few keys is cheaper than hashing one
 /// (serde_json's maps hash with SipHash).
 fn find<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<&'j J> {
-    if obj.len() <= 16 {
-        obj.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    find_at(obj, key).map(|(_, v)| v)
+}
+
+/// Objects up to this size are searched and walked in order rather than hashed.
+const SMALL: usize = 16;
+
+/// `obj[key]` and its position (for a large object, the position is not needed).
+fn find_at<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<(usize, &'j J)> {
+    if obj.len() <= SMALL {
+        obj.iter()
+            .enumerate()
+            .find(|(_, (k, _))| k.as_str() == key)
+            .map(|(i, (_, v))| (i, v))
     } else {
-        obj.get(key)
+        obj.get(key).map(|v| (0, v))
     }
 }
 
