@@ -6,13 +6,20 @@
 //! - `render/<w>`: render a compiled template, the context converted per render from an
 //!   in-memory `serde_json::Value` (the embedding path; no JSON text parsing);
 //! - `parse_render/<w>`: both, as a cold one-shot render does;
-//! - `to_json/<w>`: the rendered text parsed as AppSync reads it.
+//! - `to_json/<w>`: the rendered text parsed as AppSync reads it;
+//! - `floor/<w>`: hand-written Rust printing the same text from the same JSON
+//!   (`benches/floor/mod.rs`, checked against our output at start-up);
+//! - `render_new_context/<w>`: a `Context` made from the shared JSON, then rendered (what a
+//!   service does per request).
 //!
 //! Run with `cargo bench --bench render`; figures and the machine they came from are in
 //! `benches/README.md`.
 
+mod floor;
+
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::Arc;
 
 use appsync_vtl::{Clock, Context, Engine, IdSource};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -85,6 +92,23 @@ fn benches(c: &mut Criterion) {
         let template = engine.compile(w.name, &source).unwrap();
         let rendered = template.render(&ctx).unwrap();
         assert!(!rendered.output.is_empty(), "{} rendered nothing", w.name);
+        let shared = Arc::new(ctx.appsync_context().cloned().unwrap_or_default());
+        let floor = floor_of(w.name, &rendered.output);
+        assert_eq!(
+            floor(&shared),
+            rendered.output,
+            "the floor of {} prints something else",
+            w.name
+        );
+        c.bench_function(&format!("floor/{}", w.name), |b| {
+            b.iter(|| floor(black_box(&shared)))
+        });
+        c.bench_function(&format!("render_new_context/{}", w.name), |b| {
+            b.iter(|| {
+                let ctx = Context::appsync_shared(black_box(shared.clone())).unwrap();
+                template.render(&ctx).unwrap()
+            })
+        });
 
         c.bench_function(&format!("parse/{}", w.name), |b| {
             b.iter(|| engine.compile(w.name, black_box(&source)).unwrap())
@@ -106,6 +130,24 @@ fn benches(c: &mut Criterion) {
                 b.iter(|| black_box(&rendered).to_json().unwrap())
             });
         }
+    }
+}
+
+/// The floor of workload `name`; `ours` gives the id `$util.autoId()` produced.
+fn floor_of(name: &str, ours: &str) -> Box<dyn Fn(&serde_json::Value) -> String> {
+    match name {
+        "create_dog" => {
+            let id = ours
+                .split_once("\"id\": {\"S\":\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_default();
+            Box::new(move |ctx| floor::create_dog(ctx, &id))
+        }
+        "list_dogs" => Box::new(floor::list_dogs),
+        "response_list" => Box::new(floor::response_list),
+        "core_loop" => Box::new(floor::core_loop),
+        _ => Box::new(floor::core_macro),
     }
 }
 

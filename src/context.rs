@@ -136,6 +136,27 @@ impl Context {
         }
     }
 
+    /// [`Context::appsync`] for JSON shared with the caller: nothing is copied, and renders
+    /// read it in place (a context costs nothing to build, however large its JSON).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use appsync_vtl::{Context, Engine};
+    /// let json = Arc::new(serde_json::json!({"arguments": {"id": "1"}}));
+    /// let ctx = Context::appsync_shared(json.clone()).unwrap();
+    /// let t = Engine::new().compile("t", "$ctx.args.id").unwrap();
+    /// assert_eq!(t.render(&ctx).unwrap().output, "1");
+    /// ```
+    pub fn appsync_shared(ctx: Arc<serde_json::Value>) -> Result<Context> {
+        match &*ctx {
+            serde_json::Value::Object(_) => Ok(Context {
+                ctx: Some(ctx),
+                ..Context::default()
+            }),
+            _ => Context::appsync(Arc::unwrap_or_clone(ctx)),
+        }
+    }
+
     /// A context from variables: each top-level key is a variable (`{"x": 1}` gives `$x`);
     /// a `ctx` or `context` key is the AppSync context, reachable as both `$ctx` and
     /// `$context`. Keys with a null value are left undefined.
