@@ -204,10 +204,15 @@ impl<'t> Evaluator<'t> {
         if let Some(frame) = self.frames.last() {
             if let Some(i) = frame.params.iter().position(|p| *p == id)
                 && !frame.unbound[i]
-                && let Some(arg) = frame.args.get(i)
+                && i < frame.args.len()
             {
-                let arg = arg.clone();
-                return self.in_caller(|ev| ev.eval(&arg));
+                // The argument is evaluated in the caller, by name, each time it is read.
+                // Share the argument list rather than copying the expression.
+                let args = frame.args.clone();
+                return self.in_caller(|ev| match args.get(i) {
+                    Some(arg) => ev.eval(arg),
+                    None => Ok(Value::Null),
+                });
             }
             if id == builtin::BODY_CONTENT
                 && let Some(body) = &frame.body
