@@ -197,6 +197,27 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     };
     let args = |signature: &'static str| Args::new(name, signature, values);
     let too_large = || failure(name, "the value is too large to convert".into());
+    if as_json {
+        // The common request-template helpers: written straight into text.
+        let mut out = String::new();
+        match (base, values) {
+            ("toDynamoDB", [x]) => {
+                if super::json::contains_cycle(x) || !crate::value::fits_node_limit(x) {
+                    return Err(too_large());
+                }
+                super::dynamodb_json::write_attribute(x, &mut out);
+                return Ok(Value::Str(Arc::from(out)));
+            }
+            ("toMapValues", [x @ Value::Map(m)]) => {
+                if !crate::value::fits_node_limit(x) {
+                    return Err(too_large());
+                }
+                super::dynamodb_json::write_map_values(m, &mut out);
+                return Ok(Value::Str(Arc::from(out)));
+            }
+            _ => {}
+        }
+    }
     let v = match (base, values) {
         ("toDynamoDB", [x]) => to_dynamodb_checked(x).ok_or_else(too_large)?,
         ("toString", [_]) => match args("String").opt_str(0)? {

@@ -94,7 +94,7 @@ fn collection_id(v: &Value) -> Option<usize> {
     }
 }
 
-fn write_at(v: &Value, out: &mut String, depth: usize) {
+pub(crate) fn write_at(v: &Value, out: &mut String, depth: usize) {
     // As for `toString`: stop past the hard limit (shared sub-collections can make the text
     // exponentially long); the caller's limit check reports it.
     if out.len() > crate::limits::HARD_STRING_LIMIT {

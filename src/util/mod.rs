@@ -11,6 +11,7 @@ mod args;
 mod collections;
 mod core;
 pub(crate) mod dynamodb;
+mod dynamodb_json;
 mod extensions;
 mod http;
 pub(crate) mod json;

@@ -1,0 +1,298 @@
+//! `toDynamoDBJson` / `toMapValuesJson` written straight into text: the same characters as
+//! building the attribute values ([`super::dynamodb::to_dynamodb`]) and writing them with
+//! `$util.toJson`, without the intermediate maps (they were 40% of a `PutItem` request
+//! template's render). Both limits of that path are kept: conversion stops at
+//! [`MAX_DEPTH`] values deep, and the JSON writer writes `null` past its own depth, which
+//! each attribute level counts twice (`{"M":{...}}`).
+
+use crate::util::json::{write_at, write_string};
+use crate::value::Value;
+
+/// As in `dynamodb::to_dynamodb`.
+const MAX_DEPTH: usize = 200;
+/// As in `json::write_at`.
+const MAX_JSON_DEPTH: usize = 200;
+
+/// Appends the JSON of `v`'s attribute value. The caller has checked that `v` contains no
+/// cycle and fits the node limit (as `to_dynamodb_checked` does).
+pub(crate) fn write_attribute(v: &Value, out: &mut String) {
+    attribute(v, out, 0, 0)
+}
+
+/// Appends the JSON of `toMapValues(m)`: each value as an attribute value.
+pub(crate) fn write_map_values(m: &crate::value::Map, out: &mut String) {
+    if let Some(at) = m.untouched_json() {
+        if let Some(serde_json::Value::Object(obj)) = at.resolve() {
+            out.push('{');
+            for (i, (k, item)) in obj.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(k, out);
+                out.push(':');
+                raw_attribute(item, out, 1, 1);
+            }
+            out.push('}');
+        }
+        return;
+    }
+    out.push('{');
+    for (i, (k, item)) in m.borrow().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_key(k, out);
+        attribute(item, out, 1, 1);
+    }
+    out.push('}');
+}
+
+fn write_key(k: &Value, out: &mut String) {
+    match k {
+        Value::Str(s) => write_string(s, out),
+        other => write_string(&other.to_java_string(), out),
+    }
+    out.push(':');
+}
+
+/// `{"KIND":` at JSON depth `jd`, or `None` when the writer would write `null` there.
+fn open(kind: &str, out: &mut String, jd: usize) -> bool {
+    if jd > MAX_JSON_DEPTH {
+        out.push_str("null");
+        return false;
+    }
+    out.push_str("{\"");
+    out.push_str(kind);
+    out.push_str("\":");
+    true
+}
+
+/// A scalar payload at JSON depth `jd`.
+fn payload(v: &Value, out: &mut String, jd: usize) {
+    write_at(v, out, jd);
+}
+
+fn attribute(v: &Value, out: &mut String, depth: usize, jd: usize) {
+    if out.len() > crate::limits::HARD_STRING_LIMIT {
+        return;
+    }
+    if depth > MAX_DEPTH {
+        if open("NULL", out, jd) {
+            payload(&Value::Bool(true), out, jd + 1);
+            out.push('}');
+        }
+        return;
+    }
+    if let Some(at) = v.untouched_json() {
+        if let Some(json) = at.resolve() {
+            raw_attribute(json, out, depth, jd);
+        }
+        return;
+    }
+    let (kind, scalar) = match v {
+        Value::Null => ("NULL", Some(Value::Bool(true))),
+        Value::Str(_) => ("S", Some(v.clone())),
+        Value::Char(_) => ("S", Some(Value::str(&v.to_java_string()))),
+        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
+            ("N", Some(v.clone()))
+        }
+        Value::Bool(_) => ("BOOL", Some(v.clone())),
+        Value::Map(_) => ("M", None),
+        Value::List(_) => ("L", None),
+        other if other.collection_items().is_some() => ("L", None),
+        other => ("S", Some(Value::str(&other.to_java_string()))),
+    };
+    if !open(kind, out, jd) {
+        return;
+    }
+    match scalar {
+        Some(s) => payload(&s, out, jd + 1),
+        None if jd + 1 > MAX_JSON_DEPTH => out.push_str("null"),
+        None => match v {
+            Value::Map(m) => {
+                out.push('{');
+                for (i, (k, item)) in m.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_key(k, out);
+                    attribute(item, out, depth + 1, jd + 2);
+                }
+                out.push('}');
+            }
+            Value::List(l) => items(&l.borrow(), out, depth, jd),
+            other => items(
+                &other.collection_items().unwrap_or_default(),
+                out,
+                depth,
+                jd,
+            ),
+        },
+    }
+    out.push('}');
+}
+
+fn items(items: &[Value], out: &mut String, depth: usize, jd: usize) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        attribute(item, out, depth + 1, jd + 2);
+    }
+    out.push(']');
+}
+
+/// [`attribute`] for JSON still held as the caller gave it.
+fn raw_attribute(json: &serde_json::Value, out: &mut String, depth: usize, jd: usize) {
+    use serde_json::Value as J;
+    if out.len() > crate::limits::HARD_STRING_LIMIT {
+        return;
+    }
+    let (kind, nested) = match json {
+        _ if depth > MAX_DEPTH => ("NULL", false),
+        J::Null => ("NULL", false),
+        J::String(_) => ("S", false),
+        J::Number(_) => ("N", false),
+        J::Bool(_) => ("BOOL", false),
+        J::Object(_) => ("M", true),
+        J::Array(_) => ("L", true),
+    };
+    if !open(kind, out, jd) {
+        return;
+    }
+    if !nested {
+        match json {
+            _ if depth > MAX_DEPTH => payload(&Value::Bool(true), out, jd + 1),
+            J::Null => payload(&Value::Bool(true), out, jd + 1),
+            J::String(s) if jd < MAX_JSON_DEPTH => write_string(s, out),
+            scalar => payload(&crate::value::convert::scalar(scalar), out, jd + 1),
+        }
+    } else if jd + 1 > MAX_JSON_DEPTH {
+        out.push_str("null");
+    } else {
+        match json {
+            J::Object(obj) => {
+                out.push('{');
+                for (i, (k, item)) in obj.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(k, out);
+                    out.push(':');
+                    raw_attribute(item, out, depth + 1, jd + 2);
+                }
+                out.push('}');
+            }
+            J::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    raw_attribute(item, out, depth + 1, jd + 2);
+                }
+                out.push(']');
+            }
+            _ => {}
+        }
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::dynamodb::to_dynamodb;
+    use crate::util::json::to_json_string;
+    use crate::value::lazy::{JsonAt, value_at};
+    use proptest::prelude::*;
+
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value as J;
+        let leaf = prop_oneof![
+            Just(J::Null),
+            any::<bool>().prop_map(J::from),
+            any::<i64>().prop_map(J::from),
+            any::<u64>().prop_map(J::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(J::from),
+            ".{0,6}".prop_map(J::from),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(J::Array),
+                prop::collection::vec((".{0,4}", inner), 0..5)
+                    .prop_map(|kv| J::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The old path: build the attribute values, then write them.
+    fn built(v: &Value) -> String {
+        to_json_string(&to_dynamodb(v))
+    }
+
+    fn direct(v: &Value) -> String {
+        let mut out = String::new();
+        write_attribute(v, &mut out);
+        out
+    }
+
+    fn both_ways(json: &serde_json::Value) -> [String; 3] {
+        let converted = crate::value::from_json(json);
+        let root = std::sync::Arc::new(json.clone());
+        let lazy = value_at(&root, || JsonAt::root(root.clone()));
+        [built(&converted), direct(&converted), direct(&lazy)]
+    }
+
+    proptest! {
+        #[test]
+        fn written_directly_as_built(json in any_json()) {
+            let [a, b, c] = both_ways(&json);
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(&a, &c);
+        }
+    }
+
+    #[test]
+    fn depth_limits_as_built() {
+        for depth in [90, 99, 100, 101, 150, 199, 200, 201, 250] {
+            let mut json = serde_json::json!("leaf");
+            for i in 0..depth {
+                json = if i % 2 == 0 {
+                    serde_json::Value::Array(vec![json])
+                } else {
+                    serde_json::json!({ "k": json })
+                };
+            }
+            let [a, b, c] = both_ways(&json);
+            assert_eq!(a, b, "depth {depth}");
+            assert_eq!(a, c, "depth {depth}");
+            std::mem::forget(json);
+        }
+    }
+
+    #[test]
+    fn map_values_as_built() {
+        let json = serde_json::json!({"a": 1, "b": [true, null, {"c": 1.5}], "d": "x"});
+        let converted = crate::value::from_json(&json);
+        let Value::Map(m) = &converted else { panic!() };
+        let expected = to_json_string(
+            &crate::util::dynamodb::call("toMapValues", std::slice::from_ref(&converted))
+                .ok()
+                .expect("converts"),
+        );
+        let mut out = String::new();
+        write_map_values(m, &mut out);
+        assert_eq!(out, expected);
+        let root = std::sync::Arc::new(json.clone());
+        let Value::Map(lazy) = value_at(&root, || JsonAt::root(root.clone())) else {
+            panic!()
+        };
+        let mut out = String::new();
+        write_map_values(&lazy, &mut out);
+        assert_eq!(out, expected);
+    }
+}
