@@ -58,6 +58,8 @@ mod rendered;
 mod resolver;
 mod span;
 mod template;
+#[cfg(test)]
+mod test_support;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod util;

@@ -60,15 +60,29 @@ struct BenchArgs {
     json: bool,
 }
 
-/// Identity from a token, shared by evaluate and resolve.
+/// The inputs of evaluate and resolve: an AppSync context, an identity from a token, a
+/// pinned clock and ids.
 #[derive(Args)]
-struct JwtArgs {
+struct CallArgs {
+    /// The context JSON (what `--context` of evaluate-mapping-template takes: arguments,
+    /// identity, source, info, request...).
+    #[arg(long)]
+    context: Option<PathBuf>,
+    /// How the caller was authorized (default: from the token, else from the identity).
+    #[arg(long)]
+    auth_mode: Option<AuthMode>,
     /// A JWT (Auth0/OIDC or Cognito): `$ctx.identity` is built from its claims.
     #[arg(long, conflicts_with = "jwt_file")]
     jwt: Option<String>,
     /// A file holding the JWT.
     #[arg(long)]
     jwt_file: Option<PathBuf>,
+    /// Pin the clock (RFC 3339).
+    #[arg(long)]
+    now: Option<String>,
+    /// Seed the id generator.
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 #[derive(Args)]
@@ -76,40 +90,16 @@ struct EvaluateArgs {
     /// The template file.
     #[arg(long)]
     template: PathBuf,
-    /// The context JSON (what `--context` of evaluate-mapping-template takes).
-    #[arg(long)]
-    context: Option<PathBuf>,
-    /// How the caller was authorized (default: from the token, else from the identity).
-    #[arg(long)]
-    auth_mode: Option<AuthMode>,
     #[command(flatten)]
-    jwt: JwtArgs,
-    /// Pin the clock (RFC 3339).
-    #[arg(long)]
-    now: Option<String>,
-    /// Seed the id generator.
-    #[arg(long)]
-    seed: Option<u64>,
+    call: CallArgs,
 }
 
 #[derive(Args)]
 struct ResolveArgs {
     /// The resolver description (kind, templates, data sources with canned responses).
     resolver: PathBuf,
-    /// The context JSON: arguments, identity, source, info, request.
-    #[arg(long)]
-    context: Option<PathBuf>,
-    /// How the caller was authorized.
-    #[arg(long)]
-    auth_mode: Option<AuthMode>,
     #[command(flatten)]
-    jwt: JwtArgs,
-    /// Pin the clock (RFC 3339).
-    #[arg(long)]
-    now: Option<String>,
-    /// Seed the id generator.
-    #[arg(long)]
-    seed: Option<u64>,
+    call: CallArgs,
     /// Also print every step (templates' results, data-source requests and answers) to stderr.
     #[arg(long)]
     trace: bool,
@@ -234,17 +224,13 @@ fn engine(profile: Profile, now: Option<&str>, seed: Option<u64>) -> Result<Engi
 
 /// The context of evaluate and resolve: the context file, the identity from a token, the
 /// auth mode.
-fn appsync_context(
-    context: Option<&Path>,
-    auth_mode: Option<AuthMode>,
-    jwt: &JwtArgs,
-) -> Result<Context, Failure> {
-    let mut ctx = match context {
+fn appsync_context(args: &CallArgs) -> Result<Context, Failure> {
+    let mut ctx = match &args.context {
         Some(path) => Context::appsync(read_json(path)?)
             .map_err(|e| input_error(format!("{}: {e}", path.display())))?,
         None => Context::new(),
     };
-    let token = match (&jwt.jwt, &jwt.jwt_file) {
+    let token = match (&args.jwt, &args.jwt_file) {
         (Some(t), _) => Some(t.clone()),
         (None, Some(path)) => Some(read(path)?.trim().to_string()),
         (None, None) => None,
@@ -260,11 +246,11 @@ fn appsync_context(
                     .collect()
             })
             .unwrap_or_default();
-        let (mode, identity) = appsync_vtl::identity_from_jwt(&token, auth_mode, &source_ip)
+        let (mode, identity) = appsync_vtl::identity_from_jwt(&token, args.auth_mode, &source_ip)
             .map_err(|e| input_error(format!("--jwt: {e}")))?;
         ctx = ctx.with_identity(identity).with_auth_mode(mode);
     }
-    if let Some(mode) = auth_mode {
+    if let Some(mode) = args.auth_mode {
         ctx = ctx.with_auth_mode(mode);
     }
     Ok(ctx)
@@ -282,8 +268,8 @@ fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
 /// and `outErrors` as JSON strings. The error also says where (`line`, `column`).
 fn evaluate(args: &EvaluateArgs) -> Result<(), Failure> {
     let source = read(&args.template)?;
-    let ctx = appsync_context(args.context.as_deref(), args.auth_mode, &args.jwt)?;
-    let engine = engine(Profile::AppSync, args.now.as_deref(), args.seed)?;
+    let ctx = appsync_context(&args.call)?;
+    let engine = engine(Profile::AppSync, args.call.now.as_deref(), args.call.seed)?;
     let name = args.template.display().to_string();
     let mut response = serde_json::Map::new();
     match engine.compile(&name, &source).and_then(|t| t.render(&ctx)) {
@@ -335,10 +321,10 @@ fn evaluate(args: &EvaluateArgs) -> Result<(), Failure> {
 fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     let config = read_json(&args.resolver)?;
     let base = args.resolver.parent().unwrap_or(Path::new("."));
-    let engine = engine(Profile::AppSync, args.now.as_deref(), args.seed)?;
+    let engine = engine(Profile::AppSync, args.call.now.as_deref(), args.call.seed)?;
     let resolver = appsync_vtl::Resolver::from_config(&config, base, &engine)
         .map_err(|e| Failure(EXIT_PARSE, format!("{}: {e:#}", args.resolver.display())))?;
-    let ctx = appsync_context(args.context.as_deref(), args.auth_mode, &args.jwt)?;
+    let ctx = appsync_context(&args.call)?;
     let resolution = resolver.resolve(&ctx);
     if args.trace {
         for step in &resolution.steps {
