@@ -79,6 +79,8 @@ pub use resolver::{
     PipelineFunction, Resolution, Resolver, Step, from_dynamodb_json, identity_from_jwt,
     parse_output, validate_request,
 };
+#[cfg(feature = "dynamodb")]
+pub use resolver::{DynamoDbDataSource, DynamoDbFactory};
 pub use span::Location;
 pub use template::Template;
 

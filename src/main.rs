@@ -322,8 +322,19 @@ fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     let config = read_json(&args.resolver)?;
     let base = args.resolver.parent().unwrap_or(Path::new("."));
     let engine = engine(Profile::AppSync, args.call.now.as_deref(), args.call.seed)?;
-    let resolver = appsync_vtl::Resolver::from_config(&config, base, &engine)
-        .map_err(|e| Failure(EXIT_PARSE, format!("{}: {e:#}", args.resolver.display())))?;
+    // With the `dynamodb` feature, AMAZON_DYNAMODB data sources without canned responses
+    // run against the endpoint the AWS environment names.
+    #[cfg(feature = "dynamodb")]
+    let resolver = appsync_vtl::Resolver::from_config_with(
+        &config,
+        base,
+        &engine,
+        &appsync_vtl::DynamoDbFactory,
+    );
+    #[cfg(not(feature = "dynamodb"))]
+    let resolver = appsync_vtl::Resolver::from_config(&config, base, &engine);
+    let resolver =
+        resolver.map_err(|e| Failure(EXIT_PARSE, format!("{}: {e:#}", args.resolver.display())))?;
     let ctx = appsync_context(&args.call)?;
     let resolution = resolver.resolve(&ctx);
     if args.trace {

@@ -153,7 +153,7 @@ fn data_source(config: &J, sources: &dyn DataSourceFactory) -> Result<Arc<dyn Da
     match t {
         "NONE" => Ok(Arc::new(NoneDataSource)),
         other => Err(config_error(format!(
-            "data source type {other} needs canned `responses` here (or a real data source)"
+            "data source type {other} needs canned `responses` here (or a real data source: the `dynamodb` feature runs AMAZON_DYNAMODB ones)"
         ))),
     }
 }

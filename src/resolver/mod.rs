@@ -10,6 +10,8 @@
 
 mod config;
 mod data_source;
+#[cfg(feature = "dynamodb")]
+mod dynamodb;
 mod execute;
 mod identity;
 mod output;
@@ -19,6 +21,8 @@ pub use config::DataSourceFactory;
 pub use data_source::{
     CannedDataSource, DataSource, DataSourceError, DataSourceResult, NoneDataSource,
 };
+#[cfg(feature = "dynamodb")]
+pub use dynamodb::{DynamoDbDataSource, DynamoDbFactory};
 pub use execute::{
     GraphQLError, MAX_PIPELINE_FUNCTIONS, PipelineFunction, Resolution, Resolver, Step,
 };
