@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use appsync_vtl::{AuthMode, Clock, Context, Engine, IdSource, Profile};
 use clap::{Args, Parser, Subcommand};
+use serde_json::Value as J;
 
 /// Exit status for a bad input file (missing, unreadable, invalid JSON) or flag value.
 const EXIT_INPUT: u8 = 2;
@@ -224,11 +225,41 @@ fn engine(profile: Profile, now: Option<&str>, seed: Option<u64>) -> Result<Engi
 
 /// The context of evaluate and resolve: the context file, the identity from a token, the
 /// auth mode.
-fn appsync_context(args: &CallArgs) -> Result<Context, Failure> {
-    let mut ctx = match &args.context {
-        Some(path) => Context::appsync(read_json(path)?)
-            .map_err(|e| input_error(format!("{}: {e}", path.display())))?,
-        None => Context::new(),
+/// The context of `--context`, with the identity of `--jwt`. `field` (the resolver file's
+/// `typeName` and `fieldName`) fills `$ctx.info` where the context leaves it out, as AppSync
+/// always knows which field it resolves (and names it in each error's `path`).
+fn appsync_context(args: &CallArgs, field: Option<(&J, &J)>) -> Result<Context, Failure> {
+    let json = match &args.context {
+        Some(path) => Some((read_json(path)?, path)),
+        None => None,
+    };
+    let mut ctx = match (json, field) {
+        (None, None) => Context::new(),
+        (json, field) => {
+            let (mut json, path) = match json {
+                Some((json, path)) => (json, Some(path)),
+                None => (J::Object(Default::default()), None),
+            };
+            if let (Some((type_name, field_name)), Some(ctx)) = (field, json.as_object_mut()) {
+                let info = ctx
+                    .entry("info")
+                    .or_insert_with(|| J::Object(Default::default()));
+                if let Some(info) = info.as_object_mut() {
+                    if !type_name.is_null() {
+                        info.entry("parentTypeName")
+                            .or_insert_with(|| type_name.clone());
+                    }
+                    if !field_name.is_null() {
+                        info.entry("fieldName")
+                            .or_insert_with(|| field_name.clone());
+                    }
+                }
+            }
+            Context::appsync(json).map_err(|e| match path {
+                Some(path) => input_error(format!("{}: {e}", path.display())),
+                None => input_error(e.to_string()),
+            })?
+        }
     };
     let token = match (&args.jwt, &args.jwt_file) {
         (Some(t), _) => Some(t.clone()),
@@ -268,7 +299,7 @@ fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
 /// and `outErrors` as JSON strings. The error also says where (`line`, `column`).
 fn evaluate(args: &EvaluateArgs) -> Result<(), Failure> {
     let source = read(&args.template)?;
-    let ctx = appsync_context(&args.call)?;
+    let ctx = appsync_context(&args.call, None)?;
     let engine = engine(Profile::AppSync, args.call.now.as_deref(), args.call.seed)?;
     let name = args.template.display().to_string();
     let mut response = serde_json::Map::new();
@@ -335,7 +366,11 @@ fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     let resolver = appsync_vtl::Resolver::from_config(&config, base, &engine);
     let resolver =
         resolver.map_err(|e| Failure(EXIT_PARSE, format!("{}: {e:#}", args.resolver.display())))?;
-    let ctx = appsync_context(&args.call)?;
+    let field = (
+        config.get("typeName").unwrap_or(&J::Null),
+        config.get("fieldName").unwrap_or(&J::Null),
+    );
+    let ctx = appsync_context(&args.call, Some(field))?;
     let resolution = resolver.resolve(&ctx);
     if args.trace {
         for step in &resolution.steps {

@@ -174,6 +174,23 @@ fn resolve_runs_a_pipeline_from_its_description() {
     assert_eq!(out["errors"], serde_json::json!([]));
 }
 
+#[test]
+fn resolve_names_the_field_from_the_resolver_file() {
+    // The context has no `info`: the resolver file's typeName/fieldName fill it, so the
+    // error's path names the field as AppSync's does.
+    let o = run(&[
+        "resolve",
+        "fixtures/resolvers/get_dog_pipeline.json",
+        "--context",
+        "fixtures/resolvers/get_dog.other_user.context.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out: J = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(out["data"], J::Null);
+    assert_eq!(out["errors"][0]["errorType"], "Unauthorized");
+    assert_eq!(out["errors"][0]["path"], serde_json::json!(["getDog"]));
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
