@@ -115,7 +115,7 @@ async fn get_item(client: &Client, table: &str, request: &J) -> DataSourceResult
 }
 
 /// What AppSync does when a condition fails (condition-expressions page): it reads the
-/// current item, strongly consistent; if that already is what the operation wanted (ignoring
+/// current item (strongly consistent unless the condition says `"consistentRead": false`); if that already is what the operation wanted (ignoring
 /// `equalsIgnore` attributes), the operation counts as a success with that item; otherwise
 /// the error is `DynamoDB:ConditionalCheckFailedException` with the current item as
 /// `$ctx.result`.
@@ -131,7 +131,12 @@ async fn on_condition_failure(
         .get_item()
         .table_name(table)
         .set_key(Some(key))
-        .consistent_read(true)
+        .consistent_read(
+            request
+                .pointer("/condition/consistentRead")
+                .and_then(J::as_bool)
+                .unwrap_or(true),
+        )
         .send()
         .await
         .map_err(|e| service_error(&e))?;
