@@ -363,7 +363,29 @@ impl<'t> Evaluator<'t> {
     }
 
     fn render_ref(&mut self, r: &Reference) -> Eval<()> {
+        // `$item.name` where the name is still a string in the caller's JSON: written
+        // straight from the JSON (no template string made and dropped).
+        if r.escapes == 0
+            && let Some((last @ Part::Property(name), _)) = r.parts.split_last()
+        {
+            let target = self.eval_ref_prefix(r)?;
+            if let Value::Map(m) = &target
+                && !methods::is_class_getter(name)
+                && let Some(written) = m.with_json_str(name, |s| self.write(s, r.span))
+            {
+                return written;
+            }
+            let value = match target {
+                Value::Null => Value::Null,
+                target => self.apply(&target, last)?,
+            };
+            return self.render_value(r, value);
+        }
         let value = self.eval_ref(r)?;
+        self.render_value(r, value)
+    }
+
+    fn render_value(&mut self, r: &Reference, value: Value) -> Eval<()> {
         if r.escapes > 0 {
             if value.is_null() {
                 for _ in 0..r.escapes {
@@ -756,6 +778,11 @@ impl<'t> Evaluator<'t> {
             BinOp::Or => {
                 return Ok(Value::Bool(self.truthy(&b.left)? || self.truthy(&b.right)?));
             }
+            BinOp::Eq | BinOp::Ne => {
+                if let Some(eq) = self.equals_literal(&b.left, &b.right)? {
+                    return Ok(Value::Bool(eq == (b.op == BinOp::Eq)));
+                }
+            }
             _ => {}
         }
         let l = self.eval(&b.left)?;
@@ -825,6 +852,47 @@ impl<'t> Evaluator<'t> {
 
     // -----------------------------------------------------------------------------------------
     // References
+
+    /// `$item.status == "active"` (either way round): when the property is a string still
+    /// in the caller's JSON, compared there without making a template string of it. `None`
+    /// when the operands are not a property reference and a string literal (nothing has been
+    /// evaluated then).
+    fn equals_literal(&mut self, a: &Expr, b: &Expr) -> Eval<Option<bool>> {
+        let ((Expr::Ref(r), Expr::Str(literal)) | (Expr::Str(literal), Expr::Ref(r))) = (a, b)
+        else {
+            return Ok(None);
+        };
+        let Some((last @ Part::Property(name), _)) = r.parts.split_last() else {
+            return Ok(None);
+        };
+        let target = self.eval_ref_prefix(r)?;
+        if let Value::Map(m) = &target
+            && !methods::is_class_getter(name)
+            && let Some(eq) = m.with_json_str(name, |s| s == &**literal)
+        {
+            return Ok(Some(eq));
+        }
+        let value = match target {
+            Value::Null => Value::Null,
+            target => self.apply(&target, last)?,
+        };
+        Ok(Some(ops::loose_equals(
+            &value,
+            &Value::Str(literal.clone()),
+        )))
+    }
+
+    /// The value of `r` without its last part (null when the chain is null before it).
+    fn eval_ref_prefix(&mut self, r: &Reference) -> Eval<Value> {
+        let mut v = self.lookup(r.root)?;
+        for part in r.parts.iter().take(r.parts.len().saturating_sub(1)) {
+            if v.is_null() {
+                return Ok(Value::Null);
+            }
+            v = self.apply(&v, part)?;
+        }
+        Ok(v)
+    }
 
     pub(crate) fn eval_ref(&mut self, r: &Reference) -> Eval<Value> {
         let mut v = self.lookup(r.root)?;

@@ -141,6 +141,15 @@ pub(crate) fn entry(at: &JsonAt, key: &str) -> Option<(Value, Option<Arc<str>>)>
     Some((super::convert::scalar(json), None))
 }
 
+/// Calls `f` with entry `key` of a JSON-backed map when that entry is a JSON string, without
+/// making a template string of it (`None` otherwise).
+pub(crate) fn with_str<R>(at: &JsonAt, key: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+    match find(at.resolve()?.as_object()?, key)? {
+        J::String(s) => Some(f(s)),
+        _ => None,
+    }
+}
+
 /// Whether a JSON-backed map has `key`, and whether its value is null.
 pub(crate) fn probe(at: &JsonAt, key: &str) -> Option<bool> {
     let json = find(at.resolve()?.as_object()?, key)?;

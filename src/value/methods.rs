@@ -53,10 +53,15 @@ fn npe() -> Thrown {
 
 /// `$target.name` following Velocity 1.7's lookup order: a `getName()` getter, then
 /// `Map.get("name")`, then an `isName()` boolean getter.
+/// Whether `.name` is `getClass()` (the one getter every object has, maps included).
+pub(crate) fn is_class_getter(name: &str) -> bool {
+    matches!(name, "class" | "Class")
+}
+
 pub(crate) fn property(target: &Value, name: &str) -> Value {
     // `getClass()` is the only getter a map has, so maps need no getter-name work (this is
     // the hot path: `$ctx.args.x`).
-    let is_class = matches!(name, "class" | "Class");
+    let is_class = is_class_getter(name);
     if let Value::Map(m) = target {
         if is_class {
             return Value::Object(Object::Class(target.java_class_name()));

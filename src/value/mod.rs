@@ -312,6 +312,19 @@ impl Map {
         Some(value)
     }
 
+    /// Calls `f` with the value for `key` when it is a string still in the caller's JSON,
+    /// without copying it into a template string; `None` when the entry is anything else
+    /// (then [`Map::get_str`] gives it). Rendering `$item.name` or comparing it with a
+    /// literal then allocates nothing.
+    pub(crate) fn with_json_str<R>(&self, key: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+        if self.0.entries.borrow().contains_key(&StrKey(key)) {
+            return None;
+        }
+        // A copy of the path, so that `f` may touch this map.
+        let at = self.0.json.borrow().clone()?;
+        lazy::with_str(&at, key, f)
+    }
+
     /// Whether `key` is present and not null, without converting anything.
     pub(crate) fn has_value(&self, key: &str) -> bool {
         if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
