@@ -418,6 +418,13 @@ fn render(args: &RenderArgs) -> Result<(), Failure> {
         .map_err(|e| Failure(EXIT_RENDER, format!("writing the output: {e}")))
 }
 
+/// The process's resident memory in kB, where the system tells it (`/proc/self/status`).
+fn resident_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn bench(args: &BenchArgs) -> Result<(), Failure> {
     use std::hint::black_box;
     use std::time::{Duration, Instant};
@@ -471,7 +478,11 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
             }
         }
     };
+    // Memory after warming up and after all the warm renders: a render that leaks shows
+    // as growth between the two.
+    let rss_before = resident_kb();
     let warm = median(iterations, &warm_body);
+    let rss_after = resident_kb();
     // Cold runs are slower; fewer iterations keep the total time near the warm one's.
     let cold_iterations = (iterations / 4).max(1);
     let cold = median(cold_iterations, &|| {
@@ -489,12 +500,19 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
             "parse_ns": parse.round() as u64,
             "iterations": iterations,
             "runs": args.runs.max(1),
+            "rss_before_kb": rss_before,
+            "rss_after_kb": rss_after,
         })
         .to_string()
     } else {
         format!(
-            "{name}\n  warm render (compiled once): {warm:>12.0} ns\n  cold (compile + render):     {cold:>12.0} ns\n  compile only:                {parse:>12.0} ns\n  median of {} runs of {iterations} renders ({cold_iterations} cold)",
-            args.runs.max(1)
+            "{name}\n  warm render (compiled once): {warm:>12.0} ns\n  cold (compile + render):     {cold:>12.0} ns\n  compile only:                {parse:>12.0} ns\n  median of {} runs of {iterations} renders ({cold_iterations} cold){}",
+            args.runs.max(1),
+            match (rss_before, rss_after) {
+                (Some(b), Some(a)) =>
+                    format!("\n  resident memory before and after the warm runs: {b} kB, {a} kB"),
+                _ => String::new(),
+            }
         )
     };
     let mut out = std::io::stdout().lock();

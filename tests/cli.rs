@@ -275,6 +275,10 @@ fn bench_times_warm_cold_and_parse() {
         (Some(20), Some(3))
     );
 
+    if cfg!(target_os = "linux") {
+        assert!(report["rss_before_kb"].as_u64().is_some(), "{report}");
+    }
+
     // A template that fails to render is refused rather than timed.
     let o = run(&["bench", "fixtures/hostile/range-two-billion/template.vtl"]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
@@ -291,4 +295,29 @@ fn bench_times_warm_cold_and_parse() {
         "{}",
         stdout(&text)
     );
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn renders_of_a_cached_template_do_not_grow_memory() {
+    // 20 000 renders of the tutorial template: a leak of even 20 bytes per render would
+    // show as 400 kB between the two readings.
+    let o = run(&[
+        "bench",
+        "fixtures/tutorial/create_dog/request.vtl",
+        "--context",
+        "fixtures/tutorial/create_dog/context.json",
+        "--iterations",
+        "20000",
+        "--runs",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: J = serde_json::from_str(&stdout(&o)).unwrap();
+    let (before, after) = (
+        report["rss_before_kb"].as_u64().unwrap(),
+        report["rss_after_kb"].as_u64().unwrap(),
+    );
+    assert!(after <= before + 256, "{report}");
 }
