@@ -95,9 +95,7 @@ impl Template {
         let auth_mode = context.auth_mode();
         let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
         let ctx = build_ctx(context, engine.profile, auth_mode);
-        if let Value::Map(m) = &ctx {
-            rt.field = field_and_type(m);
-        }
+        rt.context = context.ctx.clone();
         if !ctx.is_null() {
             vars[builtin::CTX.0 as usize] = ctx.clone();
             vars[builtin::CONTEXT.0 as usize] = ctx;
@@ -166,14 +164,38 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
     if profile == Profile::AppSync
         && let Value::Map(m) = &ctx
     {
-        let args = m.get_str("arguments").or_else(|| m.get_str("args"));
-        let args = args.unwrap_or_else(Value::empty_map);
-        m.insert(Value::str("arguments"), args.clone());
-        m.insert(Value::str("args"), args);
+        // `$ctx.args` and `$ctx.arguments` are one map. The map stays where the context has
+        // it; only the other name is added.
+        let (args, from) = match m.get_str("arguments") {
+            Some(args) => (args, "arguments"),
+            None => match m.get_str("args") {
+                Some(args) => (args, "args"),
+                None => (Value::empty_map(), ""),
+            },
+        };
+        if from != "arguments" {
+            m.insert(Value::str("arguments"), args.clone());
+        }
+        if from != "args" {
+            m.insert(Value::str("args"), args);
+        }
         if !m.has_value("stash") {
             m.insert(Value::str("stash"), Value::empty_map());
         }
-        complete_identity(m, auth_mode);
+        // What AppSync adds is decided on the JSON first: most contexts need nothing, and
+        // looking into `$ctx.identity` or `$ctx.request` through template values would copy
+        // them at every render.
+        let json = context.ctx.as_deref();
+        if identity_needs_completion(json.and_then(|j| j.get("identity")), auth_mode) {
+            complete_identity(m, auth_mode);
+        }
+        let has_headers = json
+            .and_then(|j| j.get("request"))
+            .and_then(|r| r.get("headers"))
+            .is_some_and(|h| !h.is_null());
+        if has_headers {
+            return ctx;
+        }
         // AppSync always passes the request's headers.
         match m.get_str("request") {
             Some(Value::Map(request)) => {
@@ -190,6 +212,30 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         }
     }
     ctx
+}
+
+/// Whether [`complete_identity`] would change `identity` (the context's JSON).
+fn identity_needs_completion(identity: Option<&serde_json::Value>, mode: AuthMode) -> bool {
+    let Some(identity) = identity else {
+        return false;
+    };
+    if mode == AuthMode::ApiKey {
+        return !identity.is_null();
+    }
+    let (Some(identity), Some(claims)) = (
+        identity.as_object(),
+        identity.get("claims").and_then(|c| c.as_object()),
+    ) else {
+        return false;
+    };
+    let missing =
+        |key: &str, claim: &str| !identity.contains_key(key) && claims.contains_key(claim);
+    missing("sub", "sub")
+        || missing("issuer", "iss")
+        || (mode == AuthMode::AmazonCognitoUserPools
+            && (missing("username", "cognito:username")
+                || !identity.contains_key("groups")
+                || !identity.contains_key("defaultAuthStrategy")))
 }
 
 /// `$ctx.identity` as AppSync builds it for `mode`, from what the context gives: with
@@ -228,15 +274,6 @@ fn complete_identity(ctx: &crate::value::Map, mode: AuthMode) {
             identity.insert(Value::str("defaultAuthStrategy"), Value::str("ALLOW"));
         }
     }
-}
-
-fn field_and_type(ctx: &crate::value::Map) -> Option<(String, String)> {
-    let Some(Value::Map(info)) = ctx.get_str("info") else {
-        return None;
-    };
-    let field = info.get_str("fieldName").unwrap_or_default();
-    let parent = info.get_str("parentTypeName").unwrap_or_default();
-    Some((field.to_java_string(), parent.to_java_string()))
 }
 
 #[allow(dead_code)]

@@ -53,8 +53,9 @@ pub(crate) struct Runtime {
     rng: Option<fastrand::Rng>,
     /// Milliseconds since the Unix epoch at the start of the render.
     pub now_millis: i64,
-    /// `$ctx.info.fieldName` and `$ctx.info.parentTypeName`, for `$util.unauthorized()`.
-    pub field: Option<(String, String)>,
+    /// The context's JSON, where `$util.unauthorized()` finds `info.fieldName` and
+    /// `info.parentTypeName` (read only then: most renders never need them).
+    pub context: Option<std::sync::Arc<serde_json::Value>>,
     /// How the caller was authorized.
     pub auth_mode: AuthMode,
 }
@@ -71,7 +72,7 @@ impl Runtime {
                 IdSource::Seeded(seed) => Some(fastrand::Rng::with_seed(*seed)),
             },
             now_millis: clock.now_millis(),
-            field: None,
+            context: None,
             auth_mode,
         }
     }
@@ -101,9 +102,17 @@ impl Runtime {
 
     /// Field and parent type names for messages (`null` when unknown, as Java prints them).
     pub(crate) fn field_and_type(&self) -> (String, String) {
-        match &self.field {
-            Some((f, t)) => (f.clone(), t.clone()),
-            None => ("null".into(), "null".into()),
-        }
+        let info = self
+            .context
+            .as_deref()
+            .and_then(|c| c.get("info"))
+            .and_then(|i| i.as_object());
+        // As Java prints them: a missing name is "null".
+        let name = |key: &str| match info.and_then(|i| i.get(key)) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => crate::value::from_json(other).to_java_string(),
+            None => "null".to_string(),
+        };
+        (name("fieldName"), name("parentTypeName"))
     }
 }
