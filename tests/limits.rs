@@ -110,6 +110,42 @@ fn string_doubling_is_stopped() {
 }
 
 #[test]
+fn json_helpers_written_into_the_output_keep_the_string_limit() {
+    // `$util.toJson(...)` rendered directly is written straight into the output; it must
+    // still fail as the returned string would, and leave nothing half-written behind.
+    let engine = Engine::new().with_limits(Limits {
+        max_string_bytes: 1000,
+        ..Limits::appsync()
+    });
+    let big = "#set($l = [])#foreach($i in [1..300])$util.qr($l.add($i))#{end}";
+    for call in [
+        "$util.toJson($l)",
+        "$util.dynamodb.toDynamoDBJson($l)",
+        "$util.dynamodb.toMapValuesJson({'l': $l})",
+        "\"x $util.toJson($l)\"",
+    ] {
+        let src = format!("{big}before {call}");
+        let r = render(&engine, &src);
+        assert_eq!(
+            limit_of(r.clone()),
+            Some(Limit::StringSize),
+            "{call}: {r:?}"
+        );
+    }
+    let small = "#set($l = [1, 'a'])$util.toJson($l)|$util.dynamodb.toDynamoDBJson($l)|$util.dynamodb.toMapValuesJson({'l': $l})";
+    assert_eq!(
+        render(&engine, small).unwrap().output,
+        r#"[1,"a"]|{"L":[{"N":1},{"S":"a"}]}|{"l":{"L":[{"N":1},{"S":"a"}]}}"#
+    );
+    // A collection that contains itself: the helper's error, not a stack overflow.
+    let cycle = "#set($l = [])$util.qr($l.add($l))$util.toJson($l)";
+    assert!(matches!(
+        render(&engine, cycle).unwrap_err().kind(),
+        ErrorKind::UtilArgument { .. }
+    ));
+}
+
+#[test]
 fn macro_recursion_limit() {
     let src = "#macro(r $n)#r($n)#end#r(1)";
     assert_eq!(

@@ -381,6 +381,44 @@ impl<'t> Evaluator<'t> {
             };
             return self.render_value(r, value);
         }
+        // `$util.toJson(...)` and the DynamoDB JSON helpers: their text is written straight
+        // into the output.
+        if r.escapes == 0
+            && let Some((Part::Method(m), _)) = r.parts.split_last()
+        {
+            let target = self.eval_ref_prefix(r)?;
+            let Value::Object(Object::Util(ns)) = target else {
+                let value = match target {
+                    Value::Null => Value::Null,
+                    target => self.call_method(&target, m)?,
+                };
+                return self.render_value(r, value);
+            };
+            let args = self.eval_args(m)?;
+            let start = self.out.len();
+            match util::write_text(ns, &m.name, &args, &mut self.out) {
+                Some(Ok(())) => {
+                    // The limits a returned string would have met.
+                    if self.out.len() - start > self.limits.max_string_bytes {
+                        self.out.truncate(start);
+                        return Err(self.limit(
+                            Limit::StringSize,
+                            self.limits.max_string_bytes,
+                            m.span,
+                        ));
+                    }
+                    return self.check_output(r.span);
+                }
+                Some(Err(f)) => {
+                    self.out.truncate(start);
+                    return Err(self.error(*f.0, m.span));
+                }
+                None => {
+                    let value = self.finish_call(&target, m, &args)?;
+                    return self.render_value(r, value);
+                }
+            }
+        }
         let value = self.eval_ref(r)?;
         self.render_value(r, value)
     }
@@ -905,6 +943,41 @@ impl<'t> Evaluator<'t> {
         Ok(v)
     }
 
+    fn eval_args(&mut self, m: &ast::Method) -> Eval<Vec<Value>> {
+        let mut args = Vec::with_capacity(m.args.len());
+        for a in m.args.iter() {
+            args.push(self.eval(a)?);
+        }
+        Ok(args)
+    }
+
+    /// `target.m(args)`.
+    fn call_method(&mut self, target: &Value, m: &ast::Method) -> Eval<Value> {
+        let args = self.eval_args(m)?;
+        self.finish_call(target, m, &args)
+    }
+
+    /// `target.m(args)` once the arguments are evaluated.
+    fn finish_call(&mut self, target: &Value, m: &ast::Method, args: &[Value]) -> Eval<Value> {
+        let result = match target {
+            Value::Object(Object::Util(ns)) => {
+                util::call(&mut self.rt, *ns, &m.name, args).map_err(|f| self.error(*f.0, m.span))
+            }
+            _ => methods::call(target, &m.name, args).map_err(|reason| {
+                self.error(
+                    ErrorKind::MethodFailed {
+                        method: m.name.to_string(),
+                        class: target.java_class(),
+                        reason,
+                    },
+                    m.span,
+                )
+            }),
+        }?;
+        self.check_sizes(&result, target, m.span)?;
+        Ok(result)
+    }
+
     fn apply(&mut self, target: &Value, part: &Part) -> Eval<Value> {
         match part {
             Part::Property(name) => Ok(match target {
@@ -914,30 +987,7 @@ impl<'t> Evaluator<'t> {
                 },
                 _ => methods::property(target, name),
             }),
-            Part::Method(m) => {
-                let mut args = Vec::with_capacity(m.args.len());
-                for a in m.args.iter() {
-                    args.push(self.eval(a)?);
-                }
-                let result = match target {
-                    Value::Object(Object::Util(ns)) => {
-                        util::call(&mut self.rt, *ns, &m.name, &args)
-                            .map_err(|f| self.error(*f.0, m.span))
-                    }
-                    _ => methods::call(target, &m.name, &args).map_err(|reason| {
-                        self.error(
-                            ErrorKind::MethodFailed {
-                                method: m.name.to_string(),
-                                class: target.java_class(),
-                                reason,
-                            },
-                            m.span,
-                        )
-                    }),
-                }?;
-                self.check_sizes(&result, target, m.span)?;
-                Ok(result)
-            }
+            Part::Method(m) => self.call_method(target, m),
             Part::Index(index) => {
                 let (e, span) = &**index;
                 let idx = self.eval(e)?;

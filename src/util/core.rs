@@ -8,7 +8,6 @@ use std::sync::Arc;
 use base64::Engine as _;
 
 use super::args::Args;
-use super::json::to_json_string_checked;
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
 use crate::eval::{AppendedError, Runtime};
@@ -28,6 +27,23 @@ fn is_blank(s: &str) -> bool {
     s.chars().all(java_is_whitespace)
 }
 
+/// `$util.toJson(x)` written into `out`; `None` for other helpers.
+pub(crate) fn write_text(name: &str, values: &[Value], out: &mut String) -> Option<Outcome<()>> {
+    let ("toJson", [x]) = (name, values) else {
+        return None;
+    };
+    if super::json::contains_cycle(x) {
+        return Some(Err(Failure::from(ErrorKind::UtilArgument {
+            helper: name.into(),
+            message:
+                "the value nests too deeply to write as JSON (does a collection contain itself?)"
+                    .into(),
+        })));
+    }
+    super::json::write_json(x, out);
+    Some(Ok(()))
+}
+
 /// Dispatches `$util.name(args)`. Unknown names and arities give null, so the call renders
 /// as its own text, as in AppSync.
 pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
@@ -36,12 +52,11 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
     let second = values.get(1).unwrap_or(&Value::Null);
     Ok(match (name, n) {
         ("qr" | "quiet", 1) => void(),
-        ("toJson", 1) => string(to_json_string_checked(first).ok_or_else(|| {
-            Failure::from(ErrorKind::UtilArgument {
-                helper: name.into(),
-                message: "the value nests too deeply to write as JSON (does a collection contain itself?)".into(),
-            })
-        })?),
+        ("toJson", 1) => {
+            let mut out = String::new();
+            write_text(name, values, &mut out).unwrap_or(Ok(()))?;
+            string(out)
+        }
         ("parseJson", 1) => parse_json(&Args::new(name, "String", values))?,
         ("autoId", 0) => string(rt.next_uuid()),
         ("autoUlid", 0) => {

@@ -189,6 +189,31 @@ fn s3_object(args: &Args<'_>) -> Result<Value, Failure> {
     Ok(attr("S", json(Value::Map(outer))))
 }
 
+/// The common request-template helpers (`toDynamoDBJson`, `toMapValuesJson`), written
+/// straight into `out` (the output, when the call is rendered); `None` for any other helper.
+pub(crate) fn write_text(name: &str, values: &[Value], out: &mut String) -> Option<Outcome<()>> {
+    let too_large = || failure(name, "the value is too large to convert".into());
+    Some(match (name, values) {
+        ("toDynamoDBJson", [x]) => {
+            if super::json::contains_cycle(x) || !crate::value::fits_node_limit(x) {
+                Err(too_large())
+            } else {
+                super::dynamodb_json::write_attribute(x, out);
+                Ok(())
+            }
+        }
+        ("toMapValuesJson", [x @ Value::Map(m)]) => {
+            if crate::value::fits_node_limit(x) {
+                super::dynamodb_json::write_map_values(m, out);
+                Ok(())
+            } else {
+                Err(too_large())
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// Dispatches `$util.dynamodb.name(args)`.
 pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     let (base, as_json) = match name.strip_suffix("Json") {
@@ -198,24 +223,10 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     let args = |signature: &'static str| Args::new(name, signature, values);
     let too_large = || failure(name, "the value is too large to convert".into());
     if as_json {
-        // The common request-template helpers: written straight into text.
         let mut out = String::new();
-        match (base, values) {
-            ("toDynamoDB", [x]) => {
-                if super::json::contains_cycle(x) || !crate::value::fits_node_limit(x) {
-                    return Err(too_large());
-                }
-                super::dynamodb_json::write_attribute(x, &mut out);
-                return Ok(Value::Str(Arc::from(out)));
-            }
-            ("toMapValues", [x @ Value::Map(m)]) => {
-                if !crate::value::fits_node_limit(x) {
-                    return Err(too_large());
-                }
-                super::dynamodb_json::write_map_values(m, &mut out);
-                return Ok(Value::Str(Arc::from(out)));
-            }
-            _ => {}
+        if let Some(written) = write_text(name, values, &mut out) {
+            written?;
+            return Ok(Value::Str(Arc::from(out)));
         }
     }
     let v = match (base, values) {

@@ -22,15 +22,6 @@ pub(crate) fn to_json_string(v: &Value) -> String {
     s
 }
 
-/// The JSON text of `v`, or `None` if a collection contains itself (Jackson fails there
-/// too: "Direct self-reference leading to cycle").
-pub(crate) fn to_json_string_checked(v: &Value) -> Option<String> {
-    if contains_cycle(v) {
-        return None;
-    }
-    Some(to_json_string(v))
-}
-
 /// Whether a collection in `v` contains itself, directly or not (depth-first search that
 /// visits each shared collection once).
 pub(crate) fn contains_cycle(v: &Value) -> bool {

@@ -107,7 +107,23 @@ impl From<crate::ErrorKind> for Failure {
 }
 
 /// Result of a helper: `Value::Null` when no helper has that name and arity.
-pub(crate) type Outcome = Result<Value, Failure>;
+pub(crate) type Outcome<T = Value> = Result<T, Failure>;
+
+/// The helpers whose result is JSON text (`$util.toJson`, `$util.dynamodb.toDynamoDBJson`,
+/// `toMapValuesJson`), written straight into `out`: a rendered `$util.toJson($ctx.result)`
+/// then never exists as a separate string. `None` for every other helper (call [`call`]).
+pub(crate) fn write_text(
+    ns: Namespace,
+    name: &str,
+    args: &[Value],
+    out: &mut String,
+) -> Option<Outcome<()>> {
+    match ns {
+        Namespace::Root => core::write_text(name, args, out),
+        Namespace::DynamoDb => dynamodb::write_text(name, args, out),
+        _ => None,
+    }
+}
 
 /// Calls `$util[.ns].name(args)` or `$extensions.name(args)`.
 pub(crate) fn call(rt: &mut Runtime, ns: Namespace, name: &str, args: &[Value]) -> Outcome {
