@@ -154,6 +154,16 @@ impl<'t> Evaluator<'t> {
         self.check_output(span)
     }
 
+    /// A string built at the end of `out` since `start` must fit the string-size limit;
+    /// if not, it is cut off and the limit error raised.
+    fn check_string_since(&mut self, start: usize, span: Span) -> Eval<()> {
+        if self.out.len() - start > self.limits.max_string_bytes {
+            self.out.truncate(start);
+            return Err(self.limit(Limit::StringSize, self.limits.max_string_bytes, span));
+        }
+        Ok(())
+    }
+
     fn check_output(&self, span: Span) -> Eval<()> {
         // While an interpolated string is built, `out` holds that string.
         let (limit, max, len) = match self.string_start {
@@ -398,15 +408,8 @@ impl<'t> Evaluator<'t> {
             let start = self.out.len();
             match util::write_text(ns, &m.name, &args, &mut self.out) {
                 Some(Ok(())) => {
-                    // The limits a returned string would have met.
-                    if self.out.len() - start > self.limits.max_string_bytes {
-                        self.out.truncate(start);
-                        return Err(self.limit(
-                            Limit::StringSize,
-                            self.limits.max_string_bytes,
-                            m.span,
-                        ));
-                    }
+                    // The limit a returned string would have met.
+                    self.check_string_since(start, m.span)?;
                     return self.check_output(r.span);
                 }
                 Some(Err(f)) => {
@@ -847,14 +850,7 @@ impl<'t> Evaluator<'t> {
                 self.concat_part(&l, &b.left, &mut s);
                 self.concat_part(&r, &b.right, &mut s);
                 self.out = s;
-                if self.out.len() - start > self.limits.max_string_bytes {
-                    self.out.truncate(start);
-                    return Err(self.limit(
-                        Limit::StringSize,
-                        self.limits.max_string_bytes,
-                        b.span,
-                    ));
-                }
+                self.check_string_since(start, b.span)?;
                 let value = Value::Str(Arc::from(self.out.get(start..).unwrap_or_default()));
                 self.out.truncate(start);
                 value

@@ -127,20 +127,8 @@ async fn on_condition_failure(
     wanted: Option<&Item>,
     error: DataSourceError,
 ) -> DataSourceResult {
-    let current = client
-        .get_item()
-        .table_name(table)
-        .set_key(Some(key))
-        .consistent_read(
-            request
-                .pointer("/condition/consistentRead")
-                .and_then(J::as_bool)
-                .unwrap_or(true),
-        )
-        .send()
-        .await
-        .map_err(|e| service_error(&e))?;
-    let current = current.item();
+    let current = current_item(client, table, request, key).await?;
+    let current = current.as_ref();
     let ignore: Vec<&str> = request
         .pointer("/condition/equalsIgnore")
         .and_then(J::as_array)
@@ -166,6 +154,30 @@ async fn on_condition_failure(
         result: Some(current.map_or(J::Null, plain_item)),
         ..error
     })
+}
+
+/// The item at `key` after a failed condition, read strongly consistent unless the
+/// condition says `"consistentRead": false`.
+async fn current_item(
+    client: &Client,
+    table: &str,
+    request: &J,
+    key: Item,
+) -> Result<Option<Item>, DataSourceError> {
+    let out = client
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key))
+        .consistent_read(
+            request
+                .pointer("/condition/consistentRead")
+                .and_then(J::as_bool)
+                .unwrap_or(true),
+        )
+        .send()
+        .await
+        .map_err(|e| service_error(&e))?;
+    Ok(out.item)
 }
 
 fn is_condition_failure<E: ProvideErrorMetadata>(e: &E) -> bool {
@@ -220,20 +232,9 @@ async fn update_item(client: &Client, table: &str, request: &J) -> DataSourceRes
         // What an update wants cannot be known without evaluating its expression: a failed
         // condition is an error with the current item.
         Err(e) if is_condition_failure(&e) => {
-            let current = client
-                .get_item()
-                .table_name(table)
-                .set_key(Some(key))
-                .consistent_read(true)
-                .send()
-                .await
-                .ok();
-            let item = current
-                .as_ref()
-                .and_then(|c| c.item())
-                .map_or(J::Null, plain_item);
+            let current = current_item(client, table, request, key).await?;
             Err(DataSourceError {
-                result: Some(item),
+                result: Some(current.as_ref().map_or(J::Null, plain_item)),
                 ..service_error(&e)
             })
         }
