@@ -6,7 +6,7 @@
 //! each attribute level counts twice (`{"M":{...}}`).
 
 use crate::util::json::{write_at, write_string};
-use crate::value::Value;
+use crate::value::{EntryKey, EntryValue, Map, Value};
 
 /// As in `dynamodb::to_dynamodb`.
 const MAX_DEPTH: usize = 200;
@@ -20,30 +20,30 @@ pub(crate) fn write_attribute(v: &Value, out: &mut String) {
 }
 
 /// Appends the JSON of `toMapValues(m)`: each value as an attribute value.
-pub(crate) fn write_map_values(m: &crate::value::Map, out: &mut String) {
-    if let Some(at) = m.untouched_json() {
-        if let Some(serde_json::Value::Object(obj)) = at.resolve() {
-            out.push('{');
-            for (i, (k, item)) in obj.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(k, out);
-                out.push(':');
-                raw_attribute(item, out, 1, 1);
-            }
-            out.push('}');
-        }
-        return;
-    }
+pub(crate) fn write_map_values(m: &Map, out: &mut String) {
+    entries(m, out, 1, 1);
+}
+
+/// `{"key":attribute,...}` for the entries of `m`, attributes at `depth` and JSON depth `jd`.
+fn entries(m: &Map, out: &mut String, depth: usize, jd: usize) {
     out.push('{');
-    for (i, (k, item)) in m.borrow().iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    m.visit(|k, v| {
+        if !std::mem::take(&mut first) {
             out.push(',');
         }
-        write_key(k, out);
-        attribute(item, out, 1, 1);
-    }
+        match k {
+            EntryKey::Str(s) => {
+                write_string(s, out);
+                out.push(':');
+            }
+            EntryKey::Value(k) => write_key(k, out),
+        }
+        match v {
+            EntryValue::Value(v) => attribute(v, out, depth, jd),
+            EntryValue::Json(j) => raw_attribute(j, out, depth, jd),
+        }
+    });
     out.push('}');
 }
 
@@ -109,17 +109,7 @@ fn attribute(v: &Value, out: &mut String, depth: usize, jd: usize) {
         Some(s) => payload(&s, out, jd + 1),
         None if jd + 1 > MAX_JSON_DEPTH => out.push_str("null"),
         None => match v {
-            Value::Map(m) => {
-                out.push('{');
-                for (i, (k, item)) in m.borrow().iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_key(k, out);
-                    attribute(item, out, depth + 1, jd + 2);
-                }
-                out.push('}');
-            }
+            Value::Map(m) => entries(m, out, depth + 1, jd + 2),
             Value::List(l) => items(&l.borrow(), out, depth, jd),
             other => items(
                 &other.collection_items().unwrap_or_default(),
@@ -233,6 +223,44 @@ mod tests {
             let [a, b, c] = both_ways(&json);
             prop_assert_eq!(&a, &b);
             prop_assert_eq!(&a, &c);
+        }
+    }
+
+    proptest! {
+        /// A JSON-backed map after puts (replacing keys, adding keys, handing out nested
+        /// collections) writes the same text as once converted.
+        #[test]
+        fn map_values_after_puts_as_built(
+            json in proptest::collection::btree_map("[a-c]{1,2}", any_json(), 0..5),
+            puts in proptest::collection::vec(("[a-d]{1,2}", any_json()), 0..4),
+            read in "[a-c]{1,2}",
+        ) {
+            let json = serde_json::Value::Object(json.into_iter().collect());
+            let root = std::sync::Arc::new(json);
+            let lazy = value_at(&root, || JsonAt::root(root.clone()));
+            let Value::Map(m) = &lazy else { unreachable!() };
+            let _ = m.get_str(&read);
+            for (k, v) in &puts {
+                m.insert(Value::str(k), crate::value::from_json(v));
+            }
+            let mut visited = String::new();
+            write_map_values(m, &mut visited);
+            let expected = match crate::util::dynamodb::call("toMapValuesJson", std::slice::from_ref(&lazy)) {
+                Ok(Value::Str(s)) => s.to_string(),
+                other => panic!("{}", other.is_ok()),
+            };
+            // The converted map (borrow() converts it) written entry by entry.
+            let mut converted = String::from("{");
+            for (i, (k, v)) in m.borrow().iter().enumerate() {
+                if i > 0 {
+                    converted.push(',');
+                }
+                write_key(k, &mut converted);
+                converted.push_str(&built(v));
+            }
+            converted.push('}');
+            prop_assert_eq!(&visited, &expected);
+            prop_assert_eq!(&visited, &converted);
         }
     }
 

@@ -113,7 +113,22 @@ pub(crate) fn fits_node_limit(v: &Value) -> bool {
         match v {
             _ if v.untouched_json().is_some() => true, // a JSON tree: no sharing
             Value::List(l) => l.borrow().iter().all(|x| count(x, depth + 1, budget)),
-            Value::Map(m) => m.borrow().values().all(|x| count(x, depth + 1, budget)),
+            Value::Map(m) => {
+                // Entries still in the JSON are a tree: each counts once.
+                let mut fits = true;
+                m.visit(|_, v| {
+                    fits = fits
+                        && match v {
+                            super::EntryValue::Value(x) => count(x, depth + 1, budget),
+                            super::EntryValue::Json(_) if *budget == 0 => false,
+                            super::EntryValue::Json(_) => {
+                                *budget -= 1;
+                                true
+                            }
+                        };
+                });
+                fits
+            }
             Value::Entry(e) => count(&e.1, depth + 1, budget),
             Value::Object(Object::View(m, view)) => m
                 .view_items(*view)

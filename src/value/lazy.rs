@@ -158,7 +158,7 @@ pub(crate) fn probe(at: &JsonAt, key: &str) -> Option<bool> {
 
 /// `obj[key]`. Context objects are small: comparing a few keys is cheaper than hashing one
 /// (serde_json's maps hash with SipHash).
-fn find<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<&'j J> {
+pub(crate) fn find<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<&'j J> {
     find_at(obj, key).map(|(_, v)| v)
 }
 

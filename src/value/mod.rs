@@ -126,6 +126,22 @@ struct ListCell {
     json: RefCell<Option<lazy::JsonAt>>,
 }
 
+/// A key seen by [`Map::visit`].
+pub(crate) enum EntryKey<'a> {
+    /// A key of the JSON behind the map.
+    Str(&'a str),
+    /// A key put into the map.
+    Value(&'a Value),
+}
+
+/// A value seen by [`Map::visit`].
+pub(crate) enum EntryValue<'a> {
+    /// Still the JSON behind the map.
+    Json(&'a serde_json::Value),
+    /// A template value.
+    Value(&'a Value),
+}
+
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
 #[derive(Clone)]
 pub struct Map(Rc<MapCell>);
@@ -273,6 +289,40 @@ impl Map {
         let json = self.0.json.borrow();
         let at = json.as_ref()?;
         self.0.entries.borrow().is_empty().then(|| at.clone())
+    }
+
+    /// Visits the entries in order, as [`Map::borrow`] would list them, without converting
+    /// a map still backed by JSON: entries not put since come as their JSON. For writers
+    /// (`toMapValuesJson` of `$ctx.args.input` after a `put`) that would otherwise convert
+    /// every entry only to write it out. `f` must not touch this map.
+    pub(crate) fn visit(&self, mut f: impl FnMut(EntryKey<'_>, EntryValue<'_>)) {
+        let json = self.0.json.borrow();
+        let entries = self.0.entries.borrow();
+        let Some(at) = json.as_ref() else {
+            for (k, v) in entries.iter() {
+                f(EntryKey::Value(k), EntryValue::Value(v));
+            }
+            return;
+        };
+        let obj = at.resolve().and_then(serde_json::Value::as_object);
+        if let Some(obj) = obj {
+            for (k, v) in obj {
+                match entries.get(&StrKey(k)) {
+                    Some(put) => f(EntryKey::Str(k), EntryValue::Value(put)),
+                    None => f(EntryKey::Str(k), EntryValue::Json(v)),
+                }
+            }
+        }
+        // Keys the JSON does not have come last, in the order they were put.
+        for (k, v) in entries.iter() {
+            let in_json = match (k, obj) {
+                (Value::Str(s), Some(obj)) => lazy::find(obj, s).is_some(),
+                _ => false,
+            };
+            if !in_json {
+                f(EntryKey::Value(k), EntryValue::Value(v));
+            }
+        }
     }
 
     /// An empty map with room for `n` entries.
