@@ -33,6 +33,14 @@
 //! [`Context`] and returns a [`Rendered`] outcome or an [`Error`] with line, column and the
 //! offending source line.
 //!
+//! Around templates, [`Resolver`] runs a unit or pipeline resolver as AppSync does (request
+//! template, data source, response template; `$ctx.stash`, `$ctx.prev.result`, errors) over
+//! any [`DataSource`]. Cargo features add: `dynamodb` — `DynamoDbDataSource`, which runs the
+//! DynamoDB request documents templates build against DynamoDB or any compatible endpoint
+//! named by the standard AWS environment; `jwt-verify` — `verify_jwt`, signature checks of
+//! the caller's token against a JWKS; `testing` (on by default) — golden-file tests of your
+//! templates.
+//!
 //! A panic on any input is a bug.
 
 #![forbid(unsafe_code)]
