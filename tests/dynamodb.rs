@@ -523,3 +523,56 @@ fn the_cli_resolves_the_tutorial_against_the_table() {
         );
     }
 }
+
+#[test]
+fn configuration_and_network_failures_are_clear_graphql_errors() {
+    // No server needed: the environment is the subject.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/tutorial/dynamodb");
+    let resolve = |env: &[(&str, &str)], remove: &[&str]| -> J {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_appsync-vtl"));
+        cmd.args([
+            "resolve",
+            &format!("{dir}/list_dogs.json"),
+            "--context",
+            &format!("{dir}/no_arguments.json"),
+            "--jwt-file",
+            &format!("{dir}/alice.jwt"),
+        ]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        for k in remove {
+            cmd.env_remove(k);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let credentials = [
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let mut no_region = credentials.to_vec();
+    no_region.push(("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9"));
+    let r = resolve(
+        &no_region,
+        &["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"],
+    );
+    assert_eq!(r["data"], J::Null);
+    assert_eq!(r["errors"][0]["errorType"], "Configuration", "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("AWS_REGION"),
+        "{r}"
+    );
+    // Nothing listens on port 9 of loopback: the cause, not a debug dump.
+    let mut unreachable = no_region.clone();
+    unreachable.push(("AWS_REGION", "us-east-1"));
+    let r = resolve(&unreachable, &[]);
+    assert_eq!(r["errors"][0]["errorType"], "DynamoDB:InternalServerError");
+    let message = r["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Connection refused"), "{message}");
+    assert!(!message.contains("DispatchFailure {"), "{message}");
+}

@@ -30,6 +30,9 @@ pub struct DynamoDbDataSource {
     table: String,
     client: aws_sdk_dynamodb::Client,
     runtime: tokio::runtime::Runtime,
+    /// Whether the environment or the data source named a region (requests cannot be
+    /// signed without one).
+    has_region: bool,
 }
 
 impl std::fmt::Debug for DynamoDbDataSource {
@@ -56,6 +59,7 @@ impl DynamoDbDataSource {
             table: table.to_string(),
             client: aws_sdk_dynamodb::Client::new(&config),
             runtime,
+            has_region: config.region().is_some(),
         })
     }
 
@@ -183,6 +187,12 @@ impl DynamoDbDataSource {
 
 impl DataSource for DynamoDbDataSource {
     fn invoke(&self, request: &J) -> DataSourceResult {
+        if !self.has_region {
+            return Err(DataSourceError::new(
+                "No AWS region for the DynamoDB data source: set AWS_REGION, or awsRegion in the data source's dynamodbConfig.",
+                "Configuration",
+            ));
+        }
         self.block_on(ops::execute(&self.client, &self.table, request))
     }
 

@@ -38,10 +38,25 @@ pub(crate) async fn execute(client: &Client, table: &str, request: &J) -> DataSo
     }
 }
 
-/// A DynamoDB error as `$ctx.error`: type `DynamoDB:<exception>`, DynamoDB's message.
-pub(super) fn service_error<E: ProvideErrorMetadata + std::fmt::Debug>(e: &E) -> DataSourceError {
+/// A DynamoDB error as `$ctx.error`: type `DynamoDB:<exception>`, DynamoDB's message. An
+/// error with no exception (the endpoint unreachable, a timeout) is `DynamoDB:InternalServerError`
+/// with the chain of causes as its message ("dispatch failure: io error: ... Connection
+/// refused").
+pub(super) fn service_error<E: ProvideErrorMetadata + std::error::Error>(e: &E) -> DataSourceError {
     let code = e.code().unwrap_or("InternalServerError");
-    let message = e.message().map_or_else(|| format!("{e:?}"), str::to_string);
+    let message = match e.message() {
+        Some(m) => m.to_string(),
+        None => {
+            let mut message = e.to_string();
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                message.push_str(": ");
+                message.push_str(&c.to_string());
+                cause = c.source();
+            }
+            message
+        }
+    };
     DataSourceError::new(message, format!("DynamoDB:{code}"))
 }
 
