@@ -325,6 +325,12 @@ impl Map {
         }
     }
 
+    /// Room for `n` more entries put (or handed out) without growing, even while the map
+    /// is still backed by JSON.
+    pub(crate) fn reserve(&self, n: usize) {
+        self.0.entries.borrow_mut().reserve(n);
+    }
+
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Map {
         Map::new(IndexMap::with_capacity_and_hasher(n, MapHasher::default()))
