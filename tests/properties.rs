@@ -4,26 +4,10 @@ use appsync_vtl::{Context, Engine, Template, from_dynamodb_json};
 use proptest::prelude::*;
 use serde_json::{Value as J, json};
 
-/// Any JSON value: scalars, arrays and objects nested a few levels.
-fn any_json() -> impl Strategy<Value = J> {
-    let leaf = prop_oneof![
-        Just(J::Null),
-        any::<bool>().prop_map(J::from),
-        any::<i64>().prop_map(J::from),
-        any::<u64>().prop_map(J::from),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
-            .prop_map(|f| serde_json::Number::from_f64(f).map_or(J::Null, J::Number)),
-        ".*".prop_map(J::from),
-    ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(J::Array),
-            prop::collection::btree_map(".{0,8}", inner, 0..6)
-                .prop_map(|m| J::Object(m.into_iter().collect())),
-        ]
-    })
-}
+// The JSON generator the unit tests use.
+#[path = "../src/test_support.rs"]
+mod test_support;
+use test_support::any_json;
 
 fn render(template: &Template, args: J) -> String {
     let ctx = Context::appsync(json!({ "arguments": args })).unwrap();

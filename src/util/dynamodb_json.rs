@@ -5,8 +5,8 @@
 //! [`MAX_DEPTH`] values deep, and the JSON writer writes `null` past its own depth, which
 //! each attribute level counts twice (`{"M":{...}}`).
 
-use crate::util::json::{write_at, write_string};
-use crate::value::{EntryKey, EntryValue, Map, Value};
+use crate::util::json::{write_at, write_key, write_string};
+use crate::value::{EntryValue, Map, Value};
 
 /// As in `dynamodb::to_dynamodb`.
 const MAX_DEPTH: usize = 200;
@@ -32,27 +32,13 @@ fn entries(m: &Map, out: &mut String, depth: usize, jd: usize) {
         if !std::mem::take(&mut first) {
             out.push(',');
         }
-        match k {
-            EntryKey::Str(s) => {
-                write_string(s, out);
-                out.push(':');
-            }
-            EntryKey::Value(k) => write_key(k, out),
-        }
+        write_key(k, out);
         match v {
             EntryValue::Value(v) => attribute(v, out, depth, jd),
             EntryValue::Json(j) => raw_attribute(j, out, depth, jd),
         }
     });
     out.push('}');
-}
-
-fn write_key(k: &Value, out: &mut String) {
-    match k {
-        Value::Str(s) => write_string(s, out),
-        other => write_string(&other.to_java_string(), out),
-    }
-    out.push(':');
 }
 
 /// `{"KIND":` at JSON depth `jd`, or `None` when the writer would write `null` there.
@@ -228,7 +214,8 @@ mod tests {
 
     proptest! {
         /// A JSON-backed map after puts (replacing keys, adding keys, handing out nested
-        /// collections) writes the same text as once converted.
+        /// collections) writes the same text as once converted, as attribute values and
+        /// as JSON.
         #[test]
         fn map_values_after_puts_as_built(
             json in proptest::collection::btree_map("[a-c]{1,2}", any_json(), 0..5),
@@ -245,6 +232,7 @@ mod tests {
             }
             let mut visited = String::new();
             write_map_values(m, &mut visited);
+            let json_visited = to_json_string(&lazy);
             let expected = match crate::util::dynamodb::call("toMapValuesJson", std::slice::from_ref(&lazy)) {
                 Ok(Value::Str(s)) => s.to_string(),
                 other => panic!("{}", other.is_ok()),
@@ -255,12 +243,14 @@ mod tests {
                 if i > 0 {
                     converted.push(',');
                 }
-                write_key(k, &mut converted);
+                write_key(crate::value::EntryKey::Value(k), &mut converted);
                 converted.push_str(&built(v));
             }
             converted.push('}');
             prop_assert_eq!(&visited, &expected);
             prop_assert_eq!(&visited, &converted);
+            // `$util.toJson` too: the same text before and after the map is converted.
+            prop_assert_eq!(&json_visited, &to_json_string(&lazy));
         }
     }
 

@@ -5,7 +5,7 @@
 // Reviewed for panics on input: the hex table has 16 entries and is indexed by 4-bit values.
 #![allow(clippy::indexing_slicing)]
 
-use crate::value::{Object, Value, format::write_double};
+use crate::value::{EntryKey, EntryValue, Object, Value, format::write_double};
 
 /// Nesting beyond which a value is written as `null` (a collection containing itself).
 const MAX_DEPTH: usize = 200;
@@ -135,18 +135,19 @@ pub(crate) fn write_at(v: &Value, out: &mut String, depth: usize) {
             out.push(']');
         }
         Value::Map(m) => {
+            // A JSON-backed map after puts: its other entries written from the JSON.
             out.push('{');
-            for (i, (k, item)) in m.borrow().iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            m.visit(|k, v| {
+                if !std::mem::take(&mut first) {
                     out.push(',');
                 }
-                match k {
-                    Value::Str(s) => write_string(s, out),
-                    other => write_string(&other.to_java_string(), out),
+                write_key(k, out);
+                match v {
+                    EntryValue::Value(item) => write_at(item, out, depth + 1),
+                    EntryValue::Json(json) => write_raw(json, out, depth + 1),
                 }
-                out.push(':');
-                write_at(item, out, depth + 1);
-            }
+            });
             out.push('}');
         }
         Value::Entry(e) => {
@@ -161,6 +162,17 @@ pub(crate) fn write_at(v: &Value, out: &mut String, depth: usize) {
         }
         Value::Object(_) => out.push_str("{}"),
     }
+}
+
+/// `"key":` for a map entry (a key that is not a string is written as its `toString()`, as
+/// Jackson does).
+pub(crate) fn write_key(k: EntryKey<'_>, out: &mut String) {
+    match k {
+        EntryKey::Str(s) => write_string(s, out),
+        EntryKey::Value(Value::Str(s)) => write_string(s, out),
+        EntryKey::Value(other) => write_string(&other.to_java_string(), out),
+    }
+    out.push(':');
 }
 
 /// A JSON string literal with Jackson's escapes: `"`, `\` and control characters.
