@@ -189,8 +189,8 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         // looking into `$ctx.identity` or `$ctx.request` through template values would copy
         // them at every render.
         let json = context.ctx.as_deref();
-        if identity_needs_completion(json.and_then(|j| j.get("identity")), auth_mode) {
-            complete_identity(m, auth_mode);
+        if let Some(fix) = identity_fix(json.and_then(|j| j.get("identity")), auth_mode) {
+            complete_identity(m, fix);
         }
         let has_headers = json
             .and_then(|j| j.get("request"))
@@ -217,65 +217,76 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
     ctx
 }
 
-/// Whether [`complete_identity`] would change `identity` (the context's JSON).
-fn identity_needs_completion(identity: Option<&serde_json::Value>, mode: AuthMode) -> bool {
-    let Some(identity) = identity else {
-        return false;
-    };
-    if mode == AuthMode::ApiKey {
-        return !identity.is_null();
-    }
-    let (Some(identity), Some(claims)) = (
-        identity.as_object(),
-        identity.get("claims").and_then(|c| c.as_object()),
-    ) else {
-        return false;
-    };
-    let missing =
-        |key: &str, claim: &str| !identity.contains_key(key) && claims.contains_key(claim);
-    missing("sub", "sub")
-        || missing("issuer", "iss")
-        || (mode == AuthMode::AmazonCognitoUserPools
-            && (missing("username", "cognito:username")
-                || !identity.contains_key("groups")
-                || !identity.contains_key("defaultAuthStrategy")))
+/// The fields AppSync fills in `$ctx.identity` when missing, and the JWT claim each comes
+/// from (`defaultAuthStrategy` is always `ALLOW`); the last three for user pools only.
+const IDENTITY_FIELDS: [(&str, &str); 5] = [
+    ("sub", "sub"),
+    ("issuer", "iss"),
+    ("username", "cognito:username"),
+    ("groups", "cognito:groups"),
+    ("defaultAuthStrategy", ""),
+];
+
+/// What AppSync adds to `$ctx.identity`.
+enum IdentityFix {
+    /// With `API_KEY` the identity is null.
+    Null,
+    /// The fields of [`IDENTITY_FIELDS`] to fill, one bit each.
+    Fill(u8),
 }
 
-/// `$ctx.identity` as AppSync builds it for `mode`, from what the context gives: with
+/// `$ctx.identity` as AppSync builds it for `mode`, decided on the context's JSON (most
+/// contexts need nothing, and looking through template values would copy them): with
 /// `API_KEY` it is null; for user pools and OpenID Connect, fields missing from the identity
-/// are taken from its JWT `claims` (`sub`, `iss`, `cognito:username`, `cognito:groups`).
-fn complete_identity(ctx: &crate::value::Map, mode: AuthMode) {
+/// are taken from its JWT `claims`; user pools also always have `groups` (null without the
+/// claim) and `defaultAuthStrategy`.
+fn identity_fix(identity: Option<&serde_json::Value>, mode: AuthMode) -> Option<IdentityFix> {
+    let identity = identity?;
     if mode == AuthMode::ApiKey {
-        if ctx.has_key("identity") {
-            ctx.insert(Value::str("identity"), Value::Null);
-        }
-        return;
+        return (!identity.is_null()).then_some(IdentityFix::Null);
     }
+    let identity = identity.as_object()?;
+    let claims = identity.get("claims")?.as_object()?;
+    let fields = if mode == AuthMode::AmazonCognitoUserPools {
+        IDENTITY_FIELDS.len()
+    } else {
+        2
+    };
+    let mut fill = 0u8;
+    for (i, (key, claim)) in IDENTITY_FIELDS.iter().enumerate().take(fields) {
+        // `groups` and `defaultAuthStrategy` are filled even without a claim.
+        if !identity.contains_key(*key) && (i >= 3 || claims.contains_key(*claim)) {
+            fill |= 1 << i;
+        }
+    }
+    (fill != 0).then_some(IdentityFix::Fill(fill))
+}
+
+/// Applies `fix` to `$ctx.identity` in `ctx`.
+fn complete_identity(ctx: &crate::value::Map, fix: IdentityFix) {
+    let fill = match fix {
+        IdentityFix::Null => {
+            ctx.insert(Value::str("identity"), Value::Null);
+            return;
+        }
+        IdentityFix::Fill(fill) => fill,
+    };
     let Some(Value::Map(identity)) = ctx.get_str("identity") else {
         return;
     };
-    let claims = match identity.get_str("claims") {
-        Some(Value::Map(c)) => c,
-        _ => return,
+    let Some(Value::Map(claims)) = identity.get_str("claims") else {
+        return;
     };
-    let fill = |key: &str, claim: &str| {
-        if !identity.has_key(key)
-            && let Some(v) = claims.get_str(claim)
-        {
-            identity.insert(Value::str(key), v);
+    for (i, (key, claim)) in IDENTITY_FIELDS.iter().enumerate() {
+        if fill & (1 << i) == 0 {
+            continue;
         }
-    };
-    fill("sub", "sub");
-    fill("issuer", "iss");
-    if mode == AuthMode::AmazonCognitoUserPools {
-        fill("username", "cognito:username");
-        if !identity.has_key("groups") {
-            let groups = claims.get_str("cognito:groups").unwrap_or(Value::Null);
-            identity.insert(Value::str("groups"), groups);
-        }
-        if !identity.has_key("defaultAuthStrategy") {
-            identity.insert(Value::str("defaultAuthStrategy"), Value::str("ALLOW"));
-        }
+        let value = match *key {
+            "defaultAuthStrategy" => Value::str("ALLOW"),
+            // The claim's own object (`groups` is the claims' list).
+            _ => claims.get_str(claim).unwrap_or(Value::Null),
+        };
+        identity.insert(Value::str(key), value);
     }
 }
 

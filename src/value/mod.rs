@@ -392,17 +392,6 @@ impl Map {
         }
     }
 
-    /// Whether `key` is present (even with a null value), without converting anything.
-    pub(crate) fn has_key(&self, key: &str) -> bool {
-        if self.0.entries.borrow().contains_key(&StrKey(key)) {
-            return true;
-        }
-        match &*self.0.json.borrow() {
-            Some(at) => lazy::probe(at, key).is_some(),
-            None => false,
-        }
-    }
-
     /// The value for any key.
     pub fn get(&self, key: &Value) -> Option<Value> {
         if let Value::Str(s) = key {
