@@ -43,7 +43,10 @@
 //!
 //! A panic on any input is a bug.
 
-#![forbid(unsafe_code)]
+// One measured exception: `value::lazy::JsonAt` points into the caller's immutable JSON
+// (property reads on JSON-backed maps without walking a path: -10% instructions on
+// core_loop); its safety argument is beside it.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 // A panic on input is a bug: no unwrap/expect/panic outside tests.
 #![cfg_attr(

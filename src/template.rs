@@ -85,10 +85,8 @@ impl Template {
             }
             if let Some(id) = names.get(name) {
                 vars[id.0 as usize] = lazy::value_at(json, || {
-                    let root = vars_root
-                        .get_or_insert_with(|| JsonAt::root(context.vars.clone()))
-                        .clone();
-                    root.key(Arc::from(name.as_str()), position)
+                    let root = vars_root.get_or_insert_with(|| JsonAt::root(context.vars.clone()));
+                    lazy::entry_at(root, name, position)
                 });
             }
         }

@@ -70,7 +70,8 @@ fn attribute(v: &Value, out: &mut String, depth: usize, jd: usize) {
         return;
     }
     if let Some(at) = v.untouched_json() {
-        if let Some(json) = at.resolve() {
+        {
+            let json = at.json();
             raw_attribute(json, out, depth, jd);
         }
         return;

@@ -97,7 +97,8 @@ pub(crate) fn write_at(v: &Value, out: &mut String, depth: usize) {
     }
     if let Some(at) = v.untouched_json() {
         // Still the caller's JSON: write it without converting it first.
-        if let Some(json) = at.resolve() {
+        {
+            let json = at.json();
             write_raw(json, out, depth);
         }
         return;

@@ -9,76 +9,62 @@
 //! time anything else needs them. Nested collections are created once per key and kept, so
 //! `#set($input = $ctx.args.input)` and `$ctx.args.input` are the same map, as in Java.
 
-use std::rc::Rc;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use serde_json::Value as J;
 
 use super::{List, Map, Value};
 
-/// Where a JSON-backed collection's JSON is: a path from a shared root.
+/// Where a JSON-backed collection's JSON is: a pointer into a shared root.
+///
+/// Reading `$item.qty` for every row of a list used to walk a path of parent links from the
+/// root at each read and allocate a path node per collection handed out; with a pointer the
+/// read is one load and handing a collection out allocates nothing (core_loop, 200 rows:
+/// 2.41M → 2.18M instructions per render). The pointer is sound because the tree it points into is immutable
+/// and kept alive by `root` (see [`JsonAt::json`]).
 #[derive(Clone)]
-pub(crate) struct JsonAt(Rc<Node>);
-
-struct Node {
+pub(crate) struct JsonAt {
+    /// Keeps the tree alive. Never mutated: no `&mut` to the JSON can exist while a
+    /// `JsonAt` into it does.
     root: Arc<J>,
-    parent: Option<JsonAt>,
-    step: Step,
-}
-
-enum Step {
-    Root,
-    /// An object's entry, with its position (small objects are walked by position, which
-    /// is cheaper than comparing keys).
-    Key(Arc<str>, usize),
-    Index(usize),
+    /// A node inside `root`'s tree (reached from it through [`JsonAt::child`]).
+    at: NonNull<J>,
 }
 
 impl JsonAt {
     /// The root of `json`.
     pub(crate) fn root(json: Arc<J>) -> JsonAt {
-        JsonAt(Rc::new(Node {
-            root: json,
-            parent: None,
-            step: Step::Root,
-        }))
+        let at = NonNull::from(&*json);
+        JsonAt { root: json, at }
     }
 
-    /// Entry `key` of this object, the `position`th.
-    pub(crate) fn key(&self, key: Arc<str>, position: usize) -> JsonAt {
-        self.child(Step::Key(key, position))
+    /// The node `pick` reaches from this one. `pick` is given this node and can only
+    /// return something borrowed from it (or a `'static` value): the result stays inside
+    /// the tree `root` keeps alive.
+    /// `None` cannot happen for the paths made here (only from entries that exist); it
+    /// would read as null.
+    pub(crate) fn child(&self, pick: impl for<'a> FnOnce(&'a J) -> Option<&'a J>) -> JsonAt {
+        static NULL: J = J::Null;
+        let at = NonNull::from(pick(self.json()).unwrap_or(&NULL));
+        JsonAt {
+            root: self.root.clone(),
+            at,
+        }
     }
 
-    /// Item `i` of this array.
-    pub(crate) fn index(&self, i: usize) -> JsonAt {
-        self.child(Step::Index(i))
-    }
-
-    fn child(&self, step: Step) -> JsonAt {
-        JsonAt(Rc::new(Node {
-            root: self.0.root.clone(),
-            parent: Some(self.clone()),
-            step,
-        }))
-    }
-
-    /// The JSON this points at. Always found: the root is immutable and paths are only made
-    /// from entries that exist; `None` would mean a bug, and reads as an empty collection.
-    /// The path is as deep as the JSON, which the context bounds
-    /// ([`MAX_JSON_DEPTH`](super::MAX_JSON_DEPTH)).
-    pub(crate) fn resolve(&self) -> Option<&J> {
-        let node = &*self.0;
-        match (&node.step, &node.parent) {
-            (Step::Root, _) | (_, None) => Some(&node.root),
-            (Step::Key(k, position), Some(p)) => {
-                let obj = p.resolve()?.as_object()?;
-                if obj.len() <= SMALL {
-                    obj.values().nth(*position)
-                } else {
-                    obj.get(&**k)
-                }
-            }
-            (Step::Index(i), Some(p)) => p.resolve()?.as_array()?.get(*i),
+    /// The JSON this points at.
+    pub(crate) fn json(&self) -> &J {
+        // SAFETY: `at` was made from a shared borrow of a node of the tree owned by the
+        // `Arc` in `root` (by `root` itself, or by `child`, whose `pick` can only return a
+        // node borrowed from its argument or a `'static` one). That tree lives on the heap
+        // as long as `root`, which `self` holds; it never moves (an `Arc`'s contents stay
+        // put) and is never mutated: `Arc` hands out `&mut` only to a sole owner
+        // (`get_mut`/`make_mut`), and while `self` holds a count no other owner is sole.
+        // The returned borrow is tied to `&self`, so it cannot outlive `root`.
+        #[allow(unsafe_code)]
+        unsafe {
+            self.at.as_ref()
         }
     }
 }
@@ -98,7 +84,7 @@ pub(crate) fn value_at(json: &J, at: impl FnOnce() -> JsonAt) -> Value {
 /// collection, and the entries put since; new keys come last, in the order they were put,
 /// as in a `LinkedHashMap`).
 pub(crate) fn entries(at: &JsonAt, mut overrides: super::Entries) -> super::Entries {
-    let Some(J::Object(obj)) = at.resolve() else {
+    let J::Object(obj) = at.json() else {
         return overrides;
     };
     let mut out =
@@ -110,7 +96,7 @@ pub(crate) fn entries(at: &JsonAt, mut overrides: super::Entries) -> super::Entr
             overrides.shift_remove(&super::StrKey(k))
         };
         let key: Arc<str> = Arc::from(k.as_str());
-        let value = kept.unwrap_or_else(|| value_at(v, || at.key(key.clone(), position)));
+        let value = kept.unwrap_or_else(|| value_at(v, || entry_at(at, k, position)));
         out.insert(Value::Str(key), value);
     }
     out.extend(overrides);
@@ -119,11 +105,11 @@ pub(crate) fn entries(at: &JsonAt, mut overrides: super::Entries) -> super::Entr
 
 /// The items of a JSON-backed list, one level deep.
 pub(crate) fn items(at: &JsonAt) -> Vec<Value> {
-    match at.resolve() {
-        Some(J::Array(items)) => items
+    match at.json() {
+        J::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| value_at(v, || at.index(i)))
+            .map(|(i, v)| value_at(v, || at.child(|j| j.as_array()?.get(i))))
             .collect(),
         _ => Vec::new(),
     }
@@ -132,11 +118,13 @@ pub(crate) fn items(at: &JsonAt) -> Vec<Value> {
 /// Entry `key` of a JSON-backed map, without copying the others. Collections are returned
 /// as JSON-backed values that the caller must keep (see [`Map::get_str`]), with their key.
 pub(crate) fn entry(at: &JsonAt, key: &str) -> Option<(Value, Option<Arc<str>>)> {
-    let obj = at.resolve()?.as_object()?;
+    let obj = at.json().as_object()?;
     let (position, json) = find_at(obj, key)?;
     if matches!(json, J::Array(_) | J::Object(_)) {
-        let key: Arc<str> = Arc::from(key);
-        return Some((value_at(json, || at.key(key.clone(), position)), Some(key)));
+        return Some((
+            value_at(json, || entry_at(at, key, position)),
+            Some(Arc::from(key)),
+        ));
     }
     Some((super::convert::scalar(json), None))
 }
@@ -144,7 +132,7 @@ pub(crate) fn entry(at: &JsonAt, key: &str) -> Option<(Value, Option<Arc<str>>)>
 /// Calls `f` with entry `key` of a JSON-backed map when that entry is a JSON string, without
 /// making a template string of it (`None` otherwise).
 pub(crate) fn with_str<R>(at: &JsonAt, key: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
-    match find(at.resolve()?.as_object()?, key)? {
+    match find(at.json().as_object()?, key)? {
         J::String(s) => Some(f(s)),
         _ => None,
     }
@@ -152,8 +140,20 @@ pub(crate) fn with_str<R>(at: &JsonAt, key: &str, f: impl FnOnce(&str) -> R) -> 
 
 /// Whether a JSON-backed map has `key`, and whether its value is null.
 pub(crate) fn probe(at: &JsonAt, key: &str) -> Option<bool> {
-    let json = find(at.resolve()?.as_object()?, key)?;
+    let json = find(at.json().as_object()?, key)?;
     Some(json.is_null())
+}
+
+/// Entry `key` of the object at `at`, the `position`th.
+pub(crate) fn entry_at(at: &JsonAt, key: &str, position: usize) -> JsonAt {
+    at.child(|j| {
+        let obj = j.as_object()?;
+        if obj.len() <= SMALL {
+            obj.values().nth(position)
+        } else {
+            obj.get(key)
+        }
+    })
 }
 
 /// `obj[key]`. Context objects are small: comparing a few keys is cheaper than hashing one
@@ -179,17 +179,17 @@ fn find_at<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<(usize,
 
 /// Number of items at `at` (a JSON-backed list).
 pub(crate) fn len(at: &JsonAt) -> usize {
-    match at.resolve() {
-        Some(J::Array(items)) => items.len(),
-        Some(J::Object(obj)) => obj.len(),
+    match at.json() {
+        J::Array(items) => items.len(),
+        J::Object(obj) => obj.len(),
         _ => 0,
     }
 }
 
 /// Number of entries of a JSON-backed map with `overrides`.
 pub(crate) fn len_with(at: &JsonAt, overrides: &super::Entries) -> usize {
-    match at.resolve() {
-        Some(J::Object(obj)) => {
+    match at.json() {
+        J::Object(obj) => {
             obj.len()
                 + overrides
                     .keys()

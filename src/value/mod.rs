@@ -304,7 +304,7 @@ impl Map {
             }
             return;
         };
-        let obj = at.resolve().and_then(serde_json::Value::as_object);
+        let obj = at.json().as_object();
         if let Some(obj) = obj {
             for (k, v) in obj {
                 match entries.get(&StrKey(k)) {
