@@ -126,6 +126,8 @@ impl Template {
         };
         let stash = match &finished.vars[builtin::CTX.0 as usize] {
             Value::Map(m) => match m.get_str("stash") {
+                // Most templates leave the stash the set-up made alone.
+                Some(Value::Map(s)) if s.is_empty() => serde_json::Map::new(),
                 Some(s) => match to_json_checked(&s).ok_or_else(too_large)? {
                     serde_json::Value::Object(o) => o,
                     _ => serde_json::Map::new(),
@@ -187,13 +189,10 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         // looking into `$ctx.identity` or `$ctx.request` through template values would copy
         // them at every render.
         let json = context.ctx.as_deref();
-        if let Some(fix) = identity_fix(json.and_then(|j| j.get("identity")), auth_mode) {
+        if let Some(fix) = identity_fix(get(json, "identity"), auth_mode) {
             complete_identity(m, fix);
         }
-        let has_headers = json
-            .and_then(|j| j.get("request"))
-            .and_then(|r| r.get("headers"))
-            .is_some_and(|h| !h.is_null());
+        let has_headers = get(get(json, "request"), "headers").is_some_and(|h| !h.is_null());
         if has_headers {
             return ctx;
         }
@@ -213,6 +212,12 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         }
     }
     ctx
+}
+
+/// `json[key]` when `json` is an object. Context objects are small: [`lazy::find`] compares
+/// a few keys where serde_json's `get` would hash with SipHash.
+fn get<'j>(json: Option<&'j serde_json::Value>, key: &str) -> Option<&'j serde_json::Value> {
+    lazy::find(json?.as_object()?, key)
 }
 
 /// The fields AppSync fills in `$ctx.identity` when missing, and the JWT claim each comes
@@ -244,7 +249,7 @@ fn identity_fix(identity: Option<&serde_json::Value>, mode: AuthMode) -> Option<
         return (!identity.is_null()).then_some(IdentityFix::Null);
     }
     let identity = identity.as_object()?;
-    let claims = identity.get("claims")?.as_object()?;
+    let claims = lazy::find(identity, "claims")?.as_object()?;
     let fields = if mode == AuthMode::AmazonCognitoUserPools {
         IDENTITY_FIELDS.len()
     } else {
@@ -253,7 +258,7 @@ fn identity_fix(identity: Option<&serde_json::Value>, mode: AuthMode) -> Option<
     let mut fill = 0u8;
     for (i, (key, claim)) in IDENTITY_FIELDS.iter().enumerate().take(fields) {
         // `groups` and `defaultAuthStrategy` are filled even without a claim.
-        if !identity.contains_key(*key) && (i >= 3 || claims.contains_key(*claim)) {
+        if lazy::find(identity, key).is_none() && (i >= 3 || lazy::find(claims, claim).is_some()) {
             fill |= 1 << i;
         }
     }
