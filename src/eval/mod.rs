@@ -828,6 +828,24 @@ impl<'t> Evaluator<'t> {
         }
         let l = self.eval(&b.left)?;
         let r = self.eval(&b.right)?;
+        // Integer arithmetic and comparisons that stay within `int`, the loop counters and
+        // sums of most templates, without the general number rules.
+        if let (Value::Int(x), Value::Int(y)) = (&l, &r) {
+            let (x, y) = (*x, *y);
+            let fast = match b.op {
+                BinOp::Add => x.checked_add(y).map(Value::Int),
+                BinOp::Sub => x.checked_sub(y).map(Value::Int),
+                BinOp::Mul => x.checked_mul(y).map(Value::Int),
+                BinOp::Lt => Some(Value::Bool(x < y)),
+                BinOp::Le => Some(Value::Bool(x <= y)),
+                BinOp::Gt => Some(Value::Bool(x > y)),
+                BinOp::Ge => Some(Value::Bool(x >= y)),
+                _ => None,
+            };
+            if let Some(v) = fast {
+                return Ok(v);
+            }
+        }
         Ok(match b.op {
             BinOp::Eq => Value::Bool(ops::loose_equals(&l, &r)),
             BinOp::Ne => Value::Bool(!ops::loose_equals(&l, &r)),
