@@ -222,8 +222,8 @@ pub struct Define {
 pub struct MacroDef {
     /// The macro name.
     pub name: Arc<str>,
-    /// Parameter variables, in order.
-    pub params: Box<[VarId]>,
+    /// Parameter variables, in order (shared with running calls).
+    pub params: Arc<[VarId]>,
     /// The body.
     pub body: Block,
 }

@@ -5,7 +5,7 @@
 //! value, fail-fast iteration, `#break`/`#stop` unwinding to their scope. Control flow that
 //! leaves a node early travels as [`Flow`] in the `Err` side.
 
-// Reviewed for panics on input: `unbound` has one entry per macro parameter and `vars` is resized before writes; list writes are bounds-checked just before.
+// Reviewed for panics on input: `unbound` is resized to one entry per macro parameter before its write and `vars` is resized before writes; list writes are bounds-checked just before.
 #![allow(clippy::indexing_slicing)]
 
 mod runtime;
@@ -44,12 +44,30 @@ type Eval<T> = Result<T, Flow>;
 /// A running macro call: its parameters are bound to the caller's argument expressions,
 /// re-evaluated at each use (Velocity's call by name).
 struct Frame {
-    params: Vec<VarId>,
+    params: Arc<[VarId]>,
     args: Arc<[Expr]>,
-    /// Parameters assigned with `#set` inside the macro: no longer bound to their argument.
+    /// Parameters assigned with `#set` inside the macro: no longer bound to their argument
+    /// (by position; empty, and not allocated, until the first such `#set`).
     unbound: Vec<bool>,
     /// The body of a block call `#@m() ... #end`, for `$bodyContent`.
     body: Option<Block>,
+}
+
+impl Frame {
+    /// The position of parameter `id` while it is still bound to its argument.
+    fn bound(&self, id: VarId) -> Option<usize> {
+        let i = self.params.iter().position(|p| *p == id)?;
+        (!self.unbound.get(i).copied().unwrap_or(false)).then_some(i)
+    }
+
+    fn unbind(&mut self, id: VarId) {
+        if let Some(i) = self.params.iter().position(|p| *p == id) {
+            if self.unbound.len() < self.params.len() {
+                self.unbound.resize(self.params.len(), false);
+            }
+            self.unbound[i] = true;
+        }
+    }
 }
 
 /// How a render ended.
@@ -211,19 +229,24 @@ impl<'t> Evaluator<'t> {
     }
 
     fn lookup(&mut self, id: VarId) -> Eval<Value> {
+        // (A parameter the call gave no argument for reads as the variable of that name.)
+        let bound = self
+            .frames
+            .last()
+            .and_then(|f| f.bound(id).filter(|i| *i < f.args.len()));
+        if let Some(i) = bound
+            && let Some(frame) = self.frames.pop()
+        {
+            // The argument is evaluated in the caller (the frame set aside), by name, each
+            // time it is read.
+            let r = match frame.args.get(i) {
+                Some(arg) => self.eval(arg),
+                None => Ok(Value::Null),
+            };
+            self.frames.push(frame);
+            return r;
+        }
         if let Some(frame) = self.frames.last() {
-            if let Some(i) = frame.params.iter().position(|p| *p == id)
-                && !frame.unbound[i]
-                && i < frame.args.len()
-            {
-                // The argument is evaluated in the caller, by name, each time it is read.
-                // Share the argument list rather than copying the expression.
-                let args = frame.args.clone();
-                return self.in_caller(|ev| match args.get(i) {
-                    Some(arg) => ev.eval(arg),
-                    None => Ok(Value::Null),
-                });
-            }
             if id == builtin::BODY_CONTENT
                 && let Some(body) = &frame.body
             {
@@ -233,21 +256,9 @@ impl<'t> Evaluator<'t> {
         Ok(self.var(id).clone())
     }
 
-    /// Runs `f` as the caller of the current macro (its frame hidden).
-    fn in_caller<T>(&mut self, f: impl FnOnce(&mut Self) -> Eval<T>) -> Eval<T> {
-        let frame = self.frames.pop();
-        let r = f(self);
-        if let Some(frame) = frame {
-            self.frames.push(frame);
-        }
-        r
-    }
-
     fn assign(&mut self, id: VarId, value: Value) {
-        if let Some(frame) = self.frames.last_mut()
-            && let Some(i) = frame.params.iter().position(|p| *p == id)
-        {
-            frame.unbound[i] = true;
+        if let Some(frame) = self.frames.last_mut() {
+            frame.unbind(id);
         }
         let i = id.0 as usize;
         if i >= self.vars.len() {
@@ -463,8 +474,8 @@ impl<'t> Evaluator<'t> {
     fn null_literal(&self, r: &Reference) -> String {
         if r.parts.is_empty()
             && let Some(frame) = self.frames.last()
-            && let Some(i) = frame.params.iter().position(|p| *p == r.root)
-            && let (false, Some(Expr::Ref(arg))) = (frame.unbound[i], frame.args.get(i))
+            && let Some(i) = frame.bound(r.root)
+            && let Some(Expr::Ref(arg)) = frame.args.get(i)
         {
             return arg.literal.to_string();
         }
@@ -650,12 +661,10 @@ impl<'t> Evaluator<'t> {
             return Ok(());
         };
         self.enter(c.span)?;
-        let params = def.params.to_vec();
-        let n = params.len();
         self.frames.push(Frame {
-            params,
+            params: def.params.clone(),
             args: c.args.clone(),
-            unbound: vec![false; n],
+            unbound: Vec::new(),
             body: c.body.clone(),
         });
         let body = def.body.clone();
