@@ -246,12 +246,10 @@ impl<'t> Evaluator<'t> {
             self.frames.push(frame);
             return r;
         }
-        if let Some(frame) = self.frames.last() {
-            if id == builtin::BODY_CONTENT
-                && let Some(body) = &frame.body
-            {
-                return Ok(Value::Object(Object::Block(body.clone())));
-            }
+        if id == builtin::BODY_CONTENT
+            && let Some(body) = self.frames.last().and_then(|f| f.body.as_ref())
+        {
+            return Ok(Value::Object(Object::Block(body.clone())));
         }
         Ok(self.var(id).clone())
     }
