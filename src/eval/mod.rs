@@ -70,6 +70,33 @@ impl Frame {
     }
 }
 
+/// A `+` chain evaluated by [`Evaluator::sum`].
+enum Sum {
+    /// No side was a string: the numbers' sum (null if not numbers).
+    Value(Value),
+    /// A string, written at the end of `out`.
+    Written,
+}
+
+/// `l op r` for two `int`s when the result stays an `int` (the loop counters and sums of
+/// most templates), without the general number rules; `None` otherwise.
+fn int_fast_path(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
+    let (Value::Int(x), Value::Int(y)) = (l, r) else {
+        return None;
+    };
+    let (x, y) = (*x, *y);
+    match op {
+        BinOp::Add => x.checked_add(y).map(Value::Int),
+        BinOp::Sub => x.checked_sub(y).map(Value::Int),
+        BinOp::Mul => x.checked_mul(y).map(Value::Int),
+        BinOp::Lt => Some(Value::Bool(x < y)),
+        BinOp::Le => Some(Value::Bool(x <= y)),
+        BinOp::Gt => Some(Value::Bool(x > y)),
+        BinOp::Ge => Some(Value::Bool(x >= y)),
+        _ => None,
+    }
+}
+
 /// How a render ended.
 pub(crate) struct Finished {
     pub output: String,
@@ -831,27 +858,29 @@ impl<'t> Evaluator<'t> {
                     return Ok(Value::Bool(eq == (b.op == BinOp::Eq)));
                 }
             }
+            BinOp::Add => {
+                // Strings are built at the end of `out` and cut off, as interpolated
+                // strings are.
+                let start = self.out.len();
+                return match self.sum(b, start) {
+                    Ok(Sum::Value(v)) => Ok(v),
+                    Ok(Sum::Written) => {
+                        let s = Arc::from(self.out.get(start..).unwrap_or_default());
+                        self.out.truncate(start);
+                        Ok(Value::Str(s))
+                    }
+                    Err(flow) => {
+                        self.out.truncate(start);
+                        Err(flow)
+                    }
+                };
+            }
             _ => {}
         }
         let l = self.eval(&b.left)?;
         let r = self.eval(&b.right)?;
-        // Integer arithmetic and comparisons that stay within `int`, the loop counters and
-        // sums of most templates, without the general number rules.
-        if let (Value::Int(x), Value::Int(y)) = (&l, &r) {
-            let (x, y) = (*x, *y);
-            let fast = match b.op {
-                BinOp::Add => x.checked_add(y).map(Value::Int),
-                BinOp::Sub => x.checked_sub(y).map(Value::Int),
-                BinOp::Mul => x.checked_mul(y).map(Value::Int),
-                BinOp::Lt => Some(Value::Bool(x < y)),
-                BinOp::Le => Some(Value::Bool(x <= y)),
-                BinOp::Gt => Some(Value::Bool(x > y)),
-                BinOp::Ge => Some(Value::Bool(x >= y)),
-                _ => None,
-            };
-            if let Some(v) = fast {
-                return Ok(v);
-            }
+        if let Some(v) = int_fast_path(b.op, &l, &r) {
+            return Ok(v);
         }
         Ok(match b.op {
             BinOp::Eq => Value::Bool(ops::loose_equals(&l, &r)),
@@ -867,21 +896,66 @@ impl<'t> Evaluator<'t> {
                     _ => ord.is_ge(),
                 })
             }
-            BinOp::Add if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) => {
-                // String concatenation; a null side contributes its source text. Built at
-                // the end of `out` and cut off, as interpolated strings are.
-                let start = self.out.len();
+            op => ops::arithmetic(op, &l, &r).unwrap_or(Value::Null),
+        })
+    }
+
+    /// `a + b`, where `a` may itself be a `+`: once a side is a string the rest of the chain
+    /// is concatenated at the end of `out` from `start` (`"A-" + $x + "-" + $y` makes one
+    /// string, not three); a null side contributes its source text. Without a string, the
+    /// numbers are added.
+    fn sum(&mut self, b: &ast::Binary, start: usize) -> Eval<Sum> {
+        let left = match &b.left {
+            Expr::Binary(inner) if inner.op == BinOp::Add => self.sum(inner, start)?,
+            e => Sum::Value(self.eval(e)?),
+        };
+        match left {
+            Sum::Written => self.append(&b.right)?,
+            Sum::Value(l) => {
+                let r = self.eval(&b.right)?;
+                if !matches!(l, Value::Str(_)) && !matches!(r, Value::Str(_)) {
+                    return Ok(Sum::Value(match int_fast_path(BinOp::Add, &l, &r) {
+                        Some(v) => v,
+                        None => ops::arithmetic(BinOp::Add, &l, &r).unwrap_or(Value::Null),
+                    }));
+                }
                 let mut s = std::mem::take(&mut self.out);
                 self.concat_part(&l, &b.left, &mut s);
                 self.concat_part(&r, &b.right, &mut s);
                 self.out = s;
-                self.check_string_since(start, b.span)?;
-                let value = Value::Str(Arc::from(self.out.get(start..).unwrap_or_default()));
-                self.out.truncate(start);
-                value
             }
-            op => ops::arithmetic(op, &l, &r).unwrap_or(Value::Null),
-        })
+        }
+        self.check_string_since(start, b.span)?;
+        Ok(Sum::Written)
+    }
+
+    /// Appends the string form of `e` to `out` (the right side of a concatenation). A
+    /// property that is a string still in the caller's JSON is copied from there.
+    fn append(&mut self, e: &Expr) -> Eval<()> {
+        if let Expr::Ref(r) = e
+            && let Some((last @ Part::Property(name), _)) = r.parts.split_last()
+        {
+            let target = self.eval_ref_prefix(r)?;
+            if let Value::Map(m) = &target
+                && !methods::is_class_getter(name)
+                && let Some(()) = m.with_json_str(name, |s| self.out.push_str(s))
+            {
+                return Ok(());
+            }
+            let value = match target {
+                Value::Null => Value::Null,
+                target => self.apply(&target, last)?,
+            };
+            let mut s = std::mem::take(&mut self.out);
+            self.concat_part(&value, e, &mut s);
+            self.out = s;
+            return Ok(());
+        }
+        let value = self.eval(e)?;
+        let mut s = std::mem::take(&mut self.out);
+        self.concat_part(&value, e, &mut s);
+        self.out = s;
+        Ok(())
     }
 
     fn concat_part(&self, v: &Value, e: &Expr, out: &mut String) {

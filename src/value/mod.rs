@@ -355,10 +355,10 @@ impl Map {
         if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
             return Some(v.clone());
         }
-        let at = self.0.json.borrow().clone()?;
         // Backed by JSON: convert this entry only; a nested collection is kept so that the
-        // next lookup gives the same object.
-        let (value, nested) = lazy::entry(&at, key)?;
+        // next lookup gives the same object. (`json` stays borrowed: only a full
+        // conversion, which this does not start, writes it.)
+        let (value, nested) = lazy::entry(self.0.json.borrow().as_ref()?, key)?;
         if let Some(key) = nested {
             self.0
                 .entries
@@ -371,14 +371,12 @@ impl Map {
     /// Calls `f` with the value for `key` when it is a string still in the caller's JSON,
     /// without copying it into a template string; `None` when the entry is anything else
     /// (then [`Map::get_str`] gives it). Rendering `$item.name` or comparing it with a
-    /// literal then allocates nothing.
+    /// literal then allocates nothing. `f` may read this map but must not change it.
     pub(crate) fn with_json_str<R>(&self, key: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
         if self.0.entries.borrow().contains_key(&StrKey(key)) {
             return None;
         }
-        // A copy of the path, so that `f` may touch this map.
-        let at = self.0.json.borrow().clone()?;
-        lazy::with_str(&at, key, f)
+        lazy::with_str(self.0.json.borrow().as_ref()?, key, f)
     }
 
     /// Whether `key` is present and not null, without converting anything.
