@@ -89,6 +89,9 @@ fn int_fast_path(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
         BinOp::Add => x.checked_add(y).map(Value::Int),
         BinOp::Sub => x.checked_sub(y).map(Value::Int),
         BinOp::Mul => x.checked_mul(y).map(Value::Int),
+        // Rust's `/` and `%` truncate as Java's do; zero and MIN / -1 take the general path.
+        BinOp::Div => x.checked_div(y).map(Value::Int),
+        BinOp::Mod => x.checked_rem(y).map(Value::Int),
         BinOp::Lt => Some(Value::Bool(x < y)),
         BinOp::Le => Some(Value::Bool(x <= y)),
         BinOp::Gt => Some(Value::Bool(x > y)),
@@ -255,6 +258,15 @@ impl<'t> Evaluator<'t> {
         self.vars.get(id.0 as usize).unwrap_or(&Value::Null)
     }
 
+    /// Whether reading variable `id` is just reading it: not a macro parameter (its
+    /// argument is evaluated by name) nor `$bodyContent` (the block of the call).
+    fn plain_var(&self, id: VarId) -> bool {
+        match self.frames.last() {
+            None => true,
+            Some(f) => id != builtin::BODY_CONTENT && !f.params.contains(&id),
+        }
+    }
+
     fn lookup(&mut self, id: VarId) -> Eval<Value> {
         // (A parameter the call gave no argument for reads as the variable of that name.)
         let bound = self
@@ -409,6 +421,18 @@ impl<'t> Evaluator<'t> {
     }
 
     fn render_ref(&mut self, r: &Reference) -> Eval<()> {
+        // `$i`, `$label`: a variable holding an int or a string is written as it is.
+        if r.parts.is_empty() && r.escapes == 0 && self.plain_var(r.root) {
+            match self.vars.get(r.root.0 as usize) {
+                Some(Value::Int(i)) => self.out.push_str(itoa::Buffer::new().format(*i)),
+                Some(Value::Str(s)) => self.out.push_str(s),
+                _ => {
+                    let value = self.lookup(r.root)?;
+                    return self.render_value(r, value);
+                }
+            }
+            return self.check_output(r.span);
+        }
         // `$item.name` where the name is still a string in the caller's JSON: written
         // straight from the JSON (no template string made and dropped).
         if r.escapes == 0
@@ -791,7 +815,18 @@ impl<'t> Evaluator<'t> {
             Expr::BigInt(b) => Value::BigInt(Rc::new((**b).clone())),
             Expr::Double(d) => Value::Double(*d),
             Expr::Bool(b) => Value::Bool(*b),
-            Expr::Ref(r) => self.eval_ref(r)?,
+            Expr::Ref(r) => {
+                // `$item.qty`: read from the map the variable holds, without copying the
+                // variable first.
+                if let [Part::Property(name)] = &*r.parts
+                    && self.plain_var(r.root)
+                    && let Some(Value::Map(m)) = self.vars.get(r.root.0 as usize)
+                    && !methods::is_class_getter(name)
+                {
+                    return Ok(m.get_str(name).unwrap_or(Value::Null));
+                }
+                self.eval_ref(r)?
+            }
             Expr::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {

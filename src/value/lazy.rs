@@ -168,9 +168,15 @@ const SMALL: usize = 16;
 /// `obj[key]` and its position (for a large object, the position is not needed).
 fn find_at<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<(usize, &'j J)> {
     if obj.len() <= SMALL {
+        // Keys rarely share a length and first byte: most are ruled out before a full
+        // comparison.
         obj.iter()
             .enumerate()
-            .find(|(_, (k, _))| k.as_str() == key)
+            .find(|(_, (k, _))| {
+                k.len() == key.len()
+                    && k.as_bytes().first() == key.as_bytes().first()
+                    && k.as_str() == key
+            })
             .map(|(i, (_, v))| (i, v))
     } else {
         obj.get(key).map(|v| (0, v))
