@@ -258,13 +258,26 @@ impl<'t> Evaluator<'t> {
         self.vars.get(id.0 as usize).unwrap_or(&Value::Null)
     }
 
-    /// Whether reading variable `id` is just reading it: not a macro parameter (its
-    /// argument is evaluated by name) nor `$bodyContent` (the block of the call).
-    fn plain_var(&self, id: VarId) -> bool {
-        match self.frames.last() {
-            None => true,
-            Some(f) => id != builtin::BODY_CONTENT && !f.params.contains(&id),
+    /// The variable that reading `id` reads: `id` itself, or, for a macro parameter whose
+    /// argument is a bare `$variable`, that variable (followed through nested calls).
+    /// `None` when reading `id` evaluates something else (an argument expression, the
+    /// `$bodyContent` of a block call).
+    fn slot(&self, mut id: VarId) -> Option<usize> {
+        let mut depth = self.frames.len();
+        while let Some(frame) = depth.checked_sub(1).and_then(|d| self.frames.get(d)) {
+            if id == builtin::BODY_CONTENT && frame.body.is_some() {
+                return None;
+            }
+            match frame.bound(id).filter(|i| *i < frame.args.len()) {
+                None => break,
+                Some(i) => match frame.args.get(i) {
+                    Some(Expr::Ref(arg)) if arg.parts.is_empty() => id = arg.root,
+                    _ => return None,
+                },
+            }
+            depth -= 1;
         }
+        Some(id.0 as usize)
     }
 
     fn lookup(&mut self, id: VarId) -> Eval<Value> {
@@ -421,9 +434,23 @@ impl<'t> Evaluator<'t> {
     }
 
     fn render_ref(&mut self, r: &Reference) -> Eval<()> {
+        // `$item.name` where the variable holds a map and the name is a string still in the
+        // caller's JSON: written from there, without copying the variable or the string.
+        if let [Part::Property(name)] = &*r.parts
+            && r.escapes == 0
+            && let Some(slot) = self.slot(r.root)
+            && let Some(Value::Map(m)) = self.vars.get(slot)
+            && !methods::is_class_getter(name)
+            && let Some(()) = m.with_json_str(name, |s| self.out.push_str(s))
+        {
+            return self.check_output(r.span);
+        }
         // `$i`, `$label`: a variable holding an int or a string is written as it is.
-        if r.parts.is_empty() && r.escapes == 0 && self.plain_var(r.root) {
-            match self.vars.get(r.root.0 as usize) {
+        if r.parts.is_empty()
+            && r.escapes == 0
+            && let Some(slot) = self.slot(r.root)
+        {
+            match self.vars.get(slot) {
                 Some(Value::Int(i)) => self.out.push_str(itoa::Buffer::new().format(*i)),
                 Some(Value::Str(s)) => self.out.push_str(s),
                 _ => {
@@ -819,8 +846,8 @@ impl<'t> Evaluator<'t> {
                 // `$item.qty`: read from the map the variable holds, without copying the
                 // variable first.
                 if let [Part::Property(name)] = &*r.parts
-                    && self.plain_var(r.root)
-                    && let Some(Value::Map(m)) = self.vars.get(r.root.0 as usize)
+                    && let Some(slot) = self.slot(r.root)
+                    && let Some(Value::Map(m)) = self.vars.get(slot)
                     && !methods::is_class_getter(name)
                 {
                     return Ok(m.get_str(name).unwrap_or(Value::Null));
@@ -1033,6 +1060,14 @@ impl<'t> Evaluator<'t> {
         let Some((last @ Part::Property(name), _)) = r.parts.split_last() else {
             return Ok(None);
         };
+        if r.parts.len() == 1
+            && let Some(slot) = self.slot(r.root)
+            && let Some(Value::Map(m)) = self.vars.get(slot)
+            && !methods::is_class_getter(name)
+            && let Some(eq) = m.with_json_str(name, |s| s == &**literal)
+        {
+            return Ok(Some(eq));
+        }
         let target = self.eval_ref_prefix(r)?;
         if let Value::Map(m) = &target
             && !methods::is_class_getter(name)
