@@ -124,7 +124,15 @@ impl Template {
             })
             .with_name(&inner.name)
         };
+        let untouched = |m: &crate::value::Map| {
+            m.with_json_entry("stash", |json| match json {
+                Some(serde_json::Value::Object(o)) => o.clone(),
+                _ => serde_json::Map::new(),
+            })
+        };
         let stash = match &finished.vars[builtin::CTX.0 as usize] {
+            // A stash the template never looked into: the caller's, as it was.
+            Value::Map(m) if let Some(stash) = untouched(m) => stash,
             Value::Map(m) => match m.get_str("stash") {
                 // Most templates leave the stash the set-up made alone.
                 Some(Value::Map(s)) if s.is_empty() => serde_json::Map::new(),
@@ -177,13 +185,13 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
             },
         };
         if from != "arguments" {
-            m.insert(Value::str("arguments"), args.clone());
+            m.put(Value::str("arguments"), args.clone());
         }
         if from != "args" {
-            m.insert(Value::str("args"), args);
+            m.put(Value::str("args"), args);
         }
         if !m.has_value("stash") {
-            m.insert(Value::str("stash"), Value::empty_map());
+            m.put(Value::str("stash"), Value::empty_map());
         }
         // What AppSync adds is decided on the JSON first: most contexts need nothing, and
         // looking into `$ctx.identity` or `$ctx.request` through template values would copy
@@ -200,14 +208,14 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         match m.get_str("request") {
             Some(Value::Map(request)) => {
                 if !request.has_value("headers") {
-                    request.insert(Value::str("headers"), Value::empty_map());
+                    request.put(Value::str("headers"), Value::empty_map());
                 }
             }
             _ => {
                 let request = crate::value::Map::with_capacity(2);
-                request.insert(Value::str("headers"), Value::empty_map());
-                request.insert(Value::str("domainName"), Value::Null);
-                m.insert(Value::str("request"), Value::Map(request));
+                request.put(Value::str("headers"), Value::empty_map());
+                request.put(Value::str("domainName"), Value::Null);
+                m.put(Value::str("request"), Value::Map(request));
             }
         }
     }
@@ -269,7 +277,7 @@ fn identity_fix(identity: Option<&serde_json::Value>, mode: AuthMode) -> Option<
 fn complete_identity(ctx: &crate::value::Map, fix: IdentityFix) {
     let fill = match fix {
         IdentityFix::Null => {
-            ctx.insert(Value::str("identity"), Value::Null);
+            ctx.put(Value::str("identity"), Value::Null);
             return;
         }
         IdentityFix::Fill(fill) => fill,
@@ -289,7 +297,7 @@ fn complete_identity(ctx: &crate::value::Map, fix: IdentityFix) {
             // The claim's own object (`groups` is the claims' list).
             _ => claims.get_str(claim).unwrap_or(Value::Null),
         };
-        identity.insert(Value::str(key), value);
+        identity.put(Value::str(key), value);
     }
 }
 
@@ -298,4 +306,46 @@ fn assert_send_sync() {
     fn check<T: Send + Sync>() {}
     check::<Template>();
     check::<Error>();
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Engine};
+    use serde_json::json;
+
+    fn stash_after(template: &str, ctx: serde_json::Value) -> serde_json::Value {
+        let ctx = Context::appsync(ctx).unwrap();
+        let rendered = Engine::new()
+            .compile("t", template)
+            .unwrap()
+            .render(&ctx)
+            .unwrap();
+        serde_json::Value::Object(rendered.stash)
+    }
+
+    #[test]
+    fn the_stash_leaves_the_render_as_the_template_left_it() {
+        let ctx = json!({"stash": {"a": 1, "nested": {"x": [1]}}});
+        // Untouched (read from the JSON as it was), read only, changed deep inside, replaced.
+        assert_eq!(stash_after("x", ctx.clone()), ctx["stash"]);
+        assert_eq!(
+            stash_after("$ctx.stash.nested.x", ctx.clone()),
+            ctx["stash"]
+        );
+        assert_eq!(
+            stash_after("$util.qr($ctx.stash.nested.x.add(2))", ctx.clone()),
+            json!({"a": 1, "nested": {"x": [1, 2]}})
+        );
+        assert_eq!(
+            stash_after("#set($ctx.stash = {'b': 2})", ctx.clone()),
+            json!({"b": 2})
+        );
+        // Made by the set-up when the context has none, or a null one.
+        assert_eq!(stash_after("x", json!({})), json!({}));
+        assert_eq!(stash_after("x", json!({"stash": null})), json!({}));
+        assert_eq!(
+            stash_after("$util.qr($ctx.stash.put('k', 'v'))", json!({})),
+            json!({"k": "v"})
+        );
+    }
 }

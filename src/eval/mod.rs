@@ -601,9 +601,7 @@ impl<'t> Evaluator<'t> {
             obj = self.apply(&obj, part)?;
         }
         match (last, &obj) {
-            (Part::Property(name), Value::Map(m)) => {
-                m.insert(Value::Str(name.clone()), value);
-            }
+            (Part::Property(name), Value::Map(m)) => m.put(Value::Str(name.clone()), value),
             (Part::Index(index), _) => {
                 let key = self.eval(&index.0)?;
                 match &obj {

@@ -379,6 +379,22 @@ impl Map {
         lazy::with_str(self.0.json.borrow().as_ref()?, key, f)
     }
 
+    /// Calls `f` with the JSON of entry `key` (`None` when the JSON has no such key) when
+    /// the map is still backed by JSON and that entry was neither handed out nor replaced,
+    /// so nothing can have changed it; `None` otherwise (then [`Map::get_str`] gives it).
+    pub(crate) fn with_json_entry<R>(
+        &self,
+        key: &str,
+        f: impl FnOnce(Option<&serde_json::Value>) -> R,
+    ) -> Option<R> {
+        if self.0.entries.borrow().contains_key(&StrKey(key)) {
+            return None;
+        }
+        let json = self.0.json.borrow();
+        let obj = json.as_ref()?.json().as_object();
+        Some(f(obj.and_then(|o| lazy::find(o, key))))
+    }
+
     /// Whether `key` is present and not null, without converting anything.
     pub(crate) fn has_value(&self, key: &str) -> bool {
         if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
@@ -421,6 +437,25 @@ impl Map {
         }
         self.0.mods.set(self.0.mods.get().wrapping_add(1));
         entries.insert(key, value)
+    }
+
+    /// Sets `key` when the previous value is not wanted (`#set($m.k = ...)`, the render's
+    /// set-up): on a map backed by JSON, whether the key was there is checked without
+    /// converting the entry it replaces.
+    pub(crate) fn put(&self, key: Value, value: Value) {
+        if let Value::Str(k) = &key
+            && let Some(at) = &*self.0.json.borrow()
+        {
+            let known =
+                self.0.entries.borrow().contains_key(&StrKey(k)) || lazy::probe(at, k).is_some();
+            if !known {
+                self.0.mods.set(self.0.mods.get().wrapping_add(1));
+            }
+            self.0.entries.borrow_mut().insert(key, value);
+            arena::note_map(&self.0);
+            return;
+        }
+        self.insert(key, value);
     }
 
     /// Number of entries.
