@@ -25,7 +25,7 @@ use crate::limits::Limits;
 use crate::parser::builtin;
 use crate::span::Span;
 use crate::util;
-use crate::value::{List, LoopInfo, Map, MapView, Object, Value, methods, ops};
+use crate::value::{List, LoopInfo, Map, MapView, Object, PathEnd, Value, methods, ops};
 
 /// Why evaluation of a node stopped early.
 pub(crate) enum Flow {
@@ -434,16 +434,24 @@ impl<'t> Evaluator<'t> {
     }
 
     fn render_ref(&mut self, r: &Reference) -> Eval<()> {
-        // `$item.name` where the variable holds a map and the name is a string still in the
-        // caller's JSON: written from there, without copying the variable or the string.
-        if let [Part::Property(name)] = &*r.parts
+        // `$item.name`, `$ctx.identity.sub` where the variable holds a map: read through the
+        // JSON where it is untouched, and a string there written from there.
+        if !r.parts.is_empty()
             && r.escapes == 0
             && let Some(slot) = self.slot(r.root)
             && let Some(Value::Map(m)) = self.vars.get(slot)
-            && !methods::is_class_getter(name)
-            && let Some(()) = m.with_json_str(name, |s| self.out.push_str(s))
+            && let Some(other) = m.read_path(&r.parts, |end| match end {
+                PathEnd::Json(Some(serde_json::Value::String(s))) => {
+                    self.out.push_str(s);
+                    None
+                }
+                end => Some(end.into_value()),
+            })
         {
-            return self.check_output(r.span);
+            return match other {
+                None => self.check_output(r.span),
+                Some(value) => self.render_value(r, value),
+            };
         }
         // `$i`, `$label`: a variable holding an int or a string is written as it is.
         if r.parts.is_empty()
@@ -841,14 +849,14 @@ impl<'t> Evaluator<'t> {
             Expr::Double(d) => Value::Double(*d),
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Ref(r) => {
-                // `$item.qty`: read from the map the variable holds, without copying the
-                // variable first.
-                if let [Part::Property(name)] = &*r.parts
+                // `$item.qty`, `$ctx.identity.sub`: read from the map the variable holds,
+                // through the JSON where it is untouched.
+                if !r.parts.is_empty()
                     && let Some(slot) = self.slot(r.root)
                     && let Some(Value::Map(m)) = self.vars.get(slot)
-                    && !methods::is_class_getter(name)
+                    && let Some(v) = m.read_path(&r.parts, |end| end.into_value())
                 {
-                    return Ok(m.get_str(name).unwrap_or(Value::Null));
+                    return Ok(v);
                 }
                 self.eval_ref(r)?
             }
@@ -1058,11 +1066,12 @@ impl<'t> Evaluator<'t> {
         let Some((last @ Part::Property(name), _)) = r.parts.split_last() else {
             return Ok(None);
         };
-        if r.parts.len() == 1
-            && let Some(slot) = self.slot(r.root)
+        if let Some(slot) = self.slot(r.root)
             && let Some(Value::Map(m)) = self.vars.get(slot)
-            && !methods::is_class_getter(name)
-            && let Some(eq) = m.with_json_str(name, |s| s == &**literal)
+            && let Some(eq) = m.read_path(&r.parts, |end| match end {
+                PathEnd::Json(Some(serde_json::Value::String(s))) => s == &**literal,
+                end => ops::loose_equals(&end.into_value(), &Value::Str(literal.clone())),
+            })
         {
             return Ok(Some(eq));
         }

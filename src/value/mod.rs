@@ -142,6 +142,25 @@ pub(crate) enum EntryValue<'a> {
     Value(&'a Value),
 }
 
+/// Where [`Map::read_path`] ended.
+pub(crate) enum PathEnd<'a> {
+    /// A scalar in the caller's JSON; `None` (or JSON null) for null.
+    Json(Option<&'a serde_json::Value>),
+    /// A template value.
+    Value(Value),
+}
+
+impl PathEnd<'_> {
+    /// The template value.
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            PathEnd::Json(Some(json)) => convert::scalar(json),
+            PathEnd::Json(None) => Value::Null,
+            PathEnd::Value(v) => v,
+        }
+    }
+}
+
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
 #[derive(Clone)]
 pub struct Map(Rc<MapCell>);
@@ -393,6 +412,57 @@ impl Map {
         let json = self.0.json.borrow();
         let obj = json.as_ref()?.json().as_object();
         Some(f(obj.and_then(|o| lazy::find(o, key))))
+    }
+
+    /// Follows `path` (properties only) from this map for a read that keeps nothing it
+    /// passes through, and calls `f` with where it ends. Entries still in the caller's JSON
+    /// (never handed out, so nothing can have changed them) are followed in the JSON without
+    /// making template maps of them: `$ctx.identity.sub` reads one string. `None`, with
+    /// nothing done, when the path leaves maps (a list, a string...), names a class getter,
+    /// or ends on a JSON collection (which must become the one template object for that
+    /// entry): the caller then reads it the general way.
+    pub(crate) fn read_path<R>(
+        &self,
+        path: &[crate::ast::Part],
+        f: impl FnOnce(PathEnd<'_>) -> R,
+    ) -> Option<R> {
+        let (crate::ast::Part::Property(key), tail) = path.split_first()? else {
+            return None;
+        };
+        if methods::is_class_getter(key) {
+            return None;
+        }
+        // (Borrows are shared and held only while reading: `f` writes elsewhere.)
+        if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
+            return match v {
+                _ if tail.is_empty() => Some(f(PathEnd::Value(v.clone()))),
+                Value::Map(next) => next.read_path(tail, f),
+                // Null before the end: the whole reference is null.
+                Value::Null => Some(f(PathEnd::Json(None))),
+                _ => None,
+            };
+        }
+        let json = self.0.json.borrow();
+        let Some(at) = json.as_ref() else {
+            // A converted map without the key.
+            return Some(f(PathEnd::Json(None)));
+        };
+        let mut node = at.json().as_object().and_then(|o| lazy::find(o, key));
+        for part in tail {
+            let crate::ast::Part::Property(key) = part else {
+                return None;
+            };
+            node = match node {
+                _ if methods::is_class_getter(key) => return None,
+                Some(serde_json::Value::Object(o)) => lazy::find(o, key),
+                None | Some(serde_json::Value::Null) => return Some(f(PathEnd::Json(None))),
+                Some(_) => return None,
+            };
+        }
+        match node {
+            Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => None,
+            end => Some(f(PathEnd::Json(end))),
+        }
     }
 
     /// Whether `key` is present and not null, without converting anything.
