@@ -70,6 +70,28 @@ impl Frame {
     }
 }
 
+/// Method calls with up to this many arguments (nearly all) evaluate them without an
+/// allocation.
+const INLINE_ARGS: usize = 3;
+
+/// Evaluated method arguments.
+enum Args {
+    /// The first `.1` are the arguments.
+    Inline([Value; INLINE_ARGS], usize),
+    Heap(Vec<Value>),
+}
+
+impl std::ops::Deref for Args {
+    type Target = [Value];
+
+    fn deref(&self) -> &[Value] {
+        match self {
+            Args::Inline(args, n) => args.get(..*n).unwrap_or_default(),
+            Args::Heap(args) => args,
+        }
+    }
+}
+
 /// A `+` chain evaluated by [`Evaluator::sum`].
 enum Sum {
     /// No side was a string: the numbers' sum (null if not numbers).
@@ -1115,12 +1137,19 @@ impl<'t> Evaluator<'t> {
         Ok(v)
     }
 
-    fn eval_args(&mut self, m: &ast::Method) -> Eval<Vec<Value>> {
+    fn eval_args(&mut self, m: &ast::Method) -> Eval<Args> {
+        if m.args.len() <= INLINE_ARGS {
+            let mut args: [Value; INLINE_ARGS] = Default::default();
+            for (slot, a) in args.iter_mut().zip(m.args.iter()) {
+                *slot = self.eval(a)?;
+            }
+            return Ok(Args::Inline(args, m.args.len()));
+        }
         let mut args = Vec::with_capacity(m.args.len());
         for a in m.args.iter() {
             args.push(self.eval(a)?);
         }
-        Ok(args)
+        Ok(Args::Heap(args))
     }
 
     /// `target.m(args)`.
