@@ -948,6 +948,11 @@ impl<'t> Evaluator<'t> {
                     return Ok(Value::Bool(eq == (b.op == BinOp::Eq)));
                 }
             }
+            _ if let (Some(x), Some(y)) = (self.peek_int(&b.left), self.peek_int(&b.right))
+                && let Some(v) = int_fast_path(b.op, &Value::Int(x), &Value::Int(y)) =>
+            {
+                return Ok(v);
+            }
             BinOp::Add => {
                 // Strings are built at the end of `out` and cut off, as interpolated
                 // strings are.
@@ -988,6 +993,31 @@ impl<'t> Evaluator<'t> {
             }
             op => ops::arithmetic(op, &l, &r).unwrap_or(Value::Null),
         })
+    }
+
+    /// The value of `e` when it is an int literal, or a reference to an int (a variable,
+    /// or a number in the caller's JSON) that can be read without evaluating anything:
+    /// `$i + 1` and `$item.qty * $item.price` then copy and drop no values.
+    fn peek_int(&self, e: &Expr) -> Option<i32> {
+        let r = match e {
+            Expr::Int(i) => return Some(*i),
+            Expr::Ref(r) => r,
+            _ => return None,
+        };
+        let var = self.vars.get(self.slot(r.root)?)?;
+        match (var, &*r.parts) {
+            (Value::Int(i), []) => Some(*i),
+            (Value::Map(m), [_, ..]) => m
+                .read_path(&r.parts, |end| match end {
+                    PathEnd::Json(Some(serde_json::Value::Number(n))) => {
+                        i32::try_from(n.as_i64()?).ok()
+                    }
+                    PathEnd::Value(Value::Int(i)) => Some(i),
+                    _ => None,
+                })
+                .flatten(),
+            _ => None,
+        }
     }
 
     /// `a + b`, where `a` may itself be a `+`: once a side is a string the rest of the chain
