@@ -378,4 +378,7 @@ pub struct Template {
     pub names: Names,
     /// Macros defined in the template (`velocity` profile), first definition of a name wins.
     pub macros: Vec<MacroDef>,
+    /// Whether anything can read `$foreach`, `$velocityCount` or `$velocityHasNext` (when
+    /// not, loops skip setting them).
+    pub loop_vars: bool,
 }

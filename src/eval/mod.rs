@@ -689,6 +689,8 @@ impl<'t> Evaluator<'t> {
             Source::List(l) => l.mods(),
             Source::Map(m, _) => m.mods(),
         };
+        // Without a reader of `$foreach` and the 1.x counters, setting them is skipped.
+        let loop_vars = self.template.loop_vars;
         let saved = [
             self.var(f.var).clone(),
             self.var(builtin::FOREACH).clone(),
@@ -738,13 +740,15 @@ impl<'t> Evaluator<'t> {
                     f.span,
                 ));
             }
-            let has_next = cursor != len(&source);
-            info.index.set(cursor - 1);
-            info.has_next.set(has_next);
             self.assign(f.var, item);
-            self.assign(builtin::VELOCITY_COUNT, Value::Int(cursor as i32));
-            self.assign(builtin::VELOCITY_HAS_NEXT, Value::Bool(has_next));
-            self.assign(builtin::FOREACH, Value::Object(Object::Loop(info.clone())));
+            if loop_vars {
+                let has_next = cursor != len(&source);
+                info.index.set(cursor - 1);
+                info.has_next.set(has_next);
+                self.assign(builtin::VELOCITY_COUNT, Value::Int(cursor as i32));
+                self.assign(builtin::VELOCITY_HAS_NEXT, Value::Bool(has_next));
+                self.assign(builtin::FOREACH, Value::Object(Object::Loop(info.clone())));
+            }
             match self.render_block(&f.body) {
                 Ok(()) => {}
                 Err(Flow::Break(None)) => break Ok(()),
@@ -754,9 +758,11 @@ impl<'t> Evaluator<'t> {
         };
         let [var, foreach, count, has_next] = saved;
         self.assign(f.var, var);
-        self.assign(builtin::FOREACH, foreach);
-        self.assign(builtin::VELOCITY_COUNT, count);
-        self.assign(builtin::VELOCITY_HAS_NEXT, has_next);
+        if loop_vars {
+            self.assign(builtin::FOREACH, foreach);
+            self.assign(builtin::VELOCITY_COUNT, count);
+            self.assign(builtin::VELOCITY_HAS_NEXT, has_next);
+        }
         result
     }
 

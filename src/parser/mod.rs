@@ -49,7 +49,24 @@ pub(crate) fn parse(source: &str, options: &ParseOptions) -> Result<ast::Templat
         body,
         names,
         macros,
+        loop_vars: reads_loop_vars(source),
     })
+}
+
+/// Whether `source` can read `$foreach`, `$velocityCount` or `$velocityHasNext`: only by
+/// naming them, or through text it `#evaluate`s (which may be built at render time).
+fn reads_loop_vars(source: &str) -> bool {
+    ["foreach", "velocityCount", "velocityHasNext", "evaluate"]
+        .iter()
+        .any(|name| {
+            // `#foreach` names the directive, not the variable.
+            source.match_indices(name).any(|(at, _)| {
+                *name != "foreach"
+                    || !source
+                        .get(..at)
+                        .is_some_and(|s| s.ends_with('#') || s.ends_with("#{"))
+            })
+        })
 }
 
 /// Runs one grammar rule over `source`, turning a pest failure into our error.
@@ -114,5 +131,42 @@ fn check_depth(source: &str, max_depth: usize) -> Result<()> {
             crate::span::Span::new(offset, offset),
         )),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod loop_var_tests {
+    use super::reads_loop_vars;
+
+    #[test]
+    fn loop_variables_are_read_only_where_named_or_evaluated() {
+        assert!(!reads_loop_vars("#foreach($x in $l)$x#end"));
+        assert!(!reads_loop_vars("#{foreach}($x in $l)$x#{end}"));
+        assert!(reads_loop_vars("#foreach($x in $l)$foreach.count#end"));
+        assert!(reads_loop_vars("#foreach($x in $l)$!{foreach.hasNext}#end"));
+        assert!(reads_loop_vars("#foreach($x in $l)#break($foreach)#end"));
+        assert!(reads_loop_vars("#foreach($x in $l)$velocityCount#end"));
+        assert!(reads_loop_vars("#foreach($x in $l)$velocityHasNext#end"));
+        assert!(reads_loop_vars("#foreach($x in $l)#evaluate($t)#end"));
+    }
+
+    #[test]
+    fn loops_without_readers_behave_the_same() {
+        let engine = crate::Engine::velocity();
+        let ctx = crate::Context::from_vars(serde_json::json!({"l": [1, 2, 3]})).unwrap();
+        let render = |t: &str| engine.compile("t", t).unwrap().render(&ctx).unwrap().output;
+        // The loop variable is restored after the loop either way; #break still ends it.
+        assert_eq!(
+            render("#set($x = 'k')#foreach($x in $l)$x#if($x == 2)#break#end#end $x"),
+            "12 k"
+        );
+        assert_eq!(
+            render("#foreach($x in $l)$foreach.count#end $foreach"),
+            "123 $foreach"
+        );
+        assert_eq!(
+            render("#set($t = '$velocityCount')#foreach($x in $l)#evaluate($t)#end"),
+            "123"
+        );
     }
 }
