@@ -1033,10 +1033,19 @@ impl<'t> Evaluator<'t> {
     fn sum(&mut self, b: &ast::Binary, start: usize) -> Eval<Sum> {
         let left = match &b.left {
             Expr::Binary(inner) if inner.op == BinOp::Add => self.sum(inner, start)?,
+            // A string literal: the chain is a string from here on.
+            e @ (Expr::Str(_) | Expr::Interpolated(_)) => {
+                self.append(e)?;
+                Sum::Written
+            }
             e => Sum::Value(self.eval(e)?),
         };
         match left {
             Sum::Written => self.append(&b.right)?,
+            Sum::Value(Value::Str(l)) => {
+                self.out.push_str(&l);
+                self.append(&b.right)?;
+            }
             Sum::Value(l) => {
                 let r = self.eval(&b.right)?;
                 if !matches!(l, Value::Str(_)) && !matches!(r, Value::Str(_)) {
@@ -1055,27 +1064,43 @@ impl<'t> Evaluator<'t> {
         Ok(Sum::Written)
     }
 
-    /// Appends the string form of `e` to `out` (the right side of a concatenation). A
-    /// property that is a string still in the caller's JSON is copied from there.
+    /// Appends the string form of `e` to `out` (a side of a concatenation): literals and
+    /// strings in variables or in the caller's JSON are copied from where they are.
     fn append(&mut self, e: &Expr) -> Eval<()> {
-        if let Expr::Ref(r) = e
-            && let Some((last @ Part::Property(name), _)) = r.parts.split_last()
-        {
-            let target = self.eval_ref_prefix(r)?;
-            if let Value::Map(m) = &target
-                && !methods::is_class_getter(name)
-                && let Some(()) = m.with_json_str(name, |s| self.out.push_str(s))
-            {
+        match e {
+            Expr::Str(s) => {
+                self.out.push_str(s);
                 return Ok(());
             }
-            let value = match target {
-                Value::Null => Value::Null,
-                target => self.apply(&target, last)?,
-            };
-            let mut s = std::mem::take(&mut self.out);
-            self.concat_part(&value, e, &mut s);
-            self.out = s;
-            return Ok(());
+            Expr::Interpolated(i) => return self.interpolate_here(i),
+            Expr::Ref(r) => {
+                if let Some(slot) = self.slot(r.root) {
+                    match (self.vars.get(slot), r.parts.is_empty()) {
+                        (Some(Value::Str(s)), true) => {
+                            self.out.push_str(s);
+                            return Ok(());
+                        }
+                        (Some(Value::Map(m)), false) => {
+                            if let Some(other) = m.read_path(&r.parts, |end| match end {
+                                PathEnd::Json(Some(serde_json::Value::String(s))) => {
+                                    self.out.push_str(s);
+                                    None
+                                }
+                                end => Some(end.into_value()),
+                            }) {
+                                if let Some(value) = other {
+                                    let mut s = std::mem::take(&mut self.out);
+                                    self.concat_part(&value, e, &mut s);
+                                    self.out = s;
+                                }
+                                return Ok(());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
         }
         let value = self.eval(e)?;
         let mut s = std::mem::take(&mut self.out);
@@ -1092,20 +1117,29 @@ impl<'t> Evaluator<'t> {
         }
     }
 
-    fn interpolate(&mut self, i: &Interpolated) -> Eval<Value> {
+    /// Renders interpolated string `i` at the end of `out`, and leaves it there.
+    fn interpolate_here(&mut self, i: &Interpolated) -> Eval<()> {
         let start = self.out.len();
         let outer = self.string_start.replace(start);
         let r = self.render_block(&i.body);
         self.string_start = outer;
-        let mut end = self.out.len();
+        if let Err(flow) = r {
+            self.out.truncate(start);
+            return Err(flow);
+        }
         if i.strip_last
             && let Some(last) = self.out.get(start..).and_then(|s| s.chars().next_back())
         {
-            end -= last.len_utf8();
+            self.out.truncate(self.out.len() - last.len_utf8());
         }
-        let s = Arc::from(self.out.get(start..end).unwrap_or_default());
+        Ok(())
+    }
+
+    fn interpolate(&mut self, i: &Interpolated) -> Eval<Value> {
+        let start = self.out.len();
+        self.interpolate_here(i)?;
+        let s = Arc::from(self.out.get(start..).unwrap_or_default());
         self.out.truncate(start);
-        r?;
         Ok(Value::Str(s))
     }
 
