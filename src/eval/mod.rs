@@ -358,26 +358,31 @@ impl<'t> Evaluator<'t> {
         Ok(())
     }
 
-    /// Spends one operation of fuel.
+    /// Spends one operation of fuel (running `node`, named in the error when none is left).
     #[inline]
-    fn burn(&mut self, span: Span) -> Eval<()> {
+    fn burn(&mut self, node: &Node) -> Eval<()> {
         match self.fuel.checked_sub(1) {
             Some(left) => {
                 self.fuel = left;
                 Ok(())
             }
-            None => Err(self.error(
-                ErrorKind::LimitExceeded {
-                    limit: Limit::Operations,
-                    max: self.limits.max_operations.unwrap_or(0),
-                },
-                span,
-            )),
+            None => Err(self.out_of_fuel(node.span())),
         }
     }
 
+    #[cold]
+    fn out_of_fuel(&self, span: Span) -> Flow {
+        self.error(
+            ErrorKind::LimitExceeded {
+                limit: Limit::Operations,
+                max: self.limits.max_operations.unwrap_or(0),
+            },
+            span,
+        )
+    }
+
     fn render_node(&mut self, node: &Node) -> Eval<()> {
-        self.burn(node.span())?;
+        self.burn(node)?;
         match node {
             Node::Text(t, span) => {
                 self.out.push_str(t);
