@@ -153,6 +153,9 @@ pub(crate) struct Evaluator<'t> {
     /// Where the interpolated string being built starts in `out` (its text is written at
     /// the end of `out`, then cut off: no buffer per string), if one is.
     string_start: Option<usize>,
+    /// The length `out` may reach: the output limit, or while a string is built, its start
+    /// plus the string limit (one comparison per write).
+    out_limit: usize,
 }
 
 impl<'t> Evaluator<'t> {
@@ -183,6 +186,7 @@ impl<'t> Evaluator<'t> {
             total_iterations: 0,
             fuel: engine.limits.max_operations.unwrap_or(u64::MAX),
             string_start: None,
+            out_limit: engine.limits.max_output_bytes,
         }
     }
 
@@ -234,24 +238,21 @@ impl<'t> Evaluator<'t> {
         Ok(())
     }
 
+    #[inline]
     fn check_output(&self, span: Span) -> Eval<()> {
-        // While an interpolated string is built, `out` holds that string.
-        let (limit, max, len) = match self.string_start {
-            Some(start) => (
-                Limit::StringSize,
-                self.limits.max_string_bytes,
-                self.out.len().saturating_sub(start),
-            ),
-            None => (
-                Limit::OutputSize,
-                self.limits.max_output_bytes,
-                self.out.len(),
-            ),
-        };
-        if len > max {
-            return Err(self.limit(limit, max, span));
+        if self.out.len() > self.out_limit {
+            return Err(self.output_limit(span));
         }
         Ok(())
+    }
+
+    #[cold]
+    fn output_limit(&self, span: Span) -> Flow {
+        // While an interpolated string is built, `out` holds that string.
+        match self.string_start {
+            Some(_) => self.limit(Limit::StringSize, self.limits.max_string_bytes, span),
+            None => self.limit(Limit::OutputSize, self.limits.max_output_bytes, span),
+        }
     }
 
     /// What a method or helper gave must respect the string and collection limits (Java
@@ -1126,8 +1127,13 @@ impl<'t> Evaluator<'t> {
     fn interpolate_here(&mut self, i: &Interpolated) -> Eval<()> {
         let start = self.out.len();
         let outer = self.string_start.replace(start);
+        let outer_limit = std::mem::replace(
+            &mut self.out_limit,
+            start.saturating_add(self.limits.max_string_bytes),
+        );
         let r = self.render_block(&i.body);
         self.string_start = outer;
+        self.out_limit = outer_limit;
         if let Err(flow) = r {
             self.out.truncate(start);
             return Err(flow);
