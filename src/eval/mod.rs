@@ -960,7 +960,8 @@ impl<'t> Evaluator<'t> {
                     return Ok(Value::Bool(eq == (b.op == BinOp::Eq)));
                 }
             }
-            _ if let (Some(x), Some(y)) = (self.peek_int(&b.left), self.peek_int(&b.right))
+            _ if let Some(x) = self.peek_int(&b.left)
+                && let Some(y) = self.peek_int(&b.right)
                 && let Some(v) = int_fast_path(b.op, &Value::Int(x), &Value::Int(y)) =>
             {
                 return Ok(v);
@@ -1011,6 +1012,23 @@ impl<'t> Evaluator<'t> {
     /// or a number in the caller's JSON) that can be read without evaluating anything:
     /// `$i + 1` and `$item.qty * $item.price` then copy and drop no values.
     fn peek_int(&self, e: &Expr) -> Option<i32> {
+        match e {
+            // `$total + $item.qty * $item.price`: an operation on two such operands, one
+            // level deep (deeper, a failed peek would be repeated at every level).
+            Expr::Binary(b) => match int_fast_path(
+                b.op,
+                &Value::Int(self.peek_leaf(&b.left)?),
+                &Value::Int(self.peek_leaf(&b.right)?),
+            )? {
+                Value::Int(i) => Some(i),
+                _ => None,
+            },
+            e => self.peek_leaf(e),
+        }
+    }
+
+    /// [`Evaluator::peek_int`] of a literal or a reference.
+    fn peek_leaf(&self, e: &Expr) -> Option<i32> {
         let r = match e {
             Expr::Int(i) => return Some(*i),
             Expr::Ref(r) => r,
