@@ -188,7 +188,9 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
             m.put(Value::str("arguments"), args.clone());
         }
         if from != "args" {
-            m.put(Value::str("args"), args);
+            // (The key shared across renders: no string allocated per render.)
+            static ARGS: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| "args".into());
+            m.put(Value::Str(ARGS.clone()), args);
         }
         if !m.has_value("stash") {
             m.put(Value::str("stash"), Value::empty_map());

@@ -1285,7 +1285,7 @@ impl<'t> Evaluator<'t> {
                     Some(child) => Value::Object(Object::Util(child)),
                     None => Value::Null,
                 },
-                _ => methods::property(target, name),
+                _ => methods::shared_property(target, name),
             }),
             Part::Method(m) => self.call_method(target, m),
             Part::Index(index) => {

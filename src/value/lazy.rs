@@ -115,18 +115,16 @@ pub(crate) fn items(at: &JsonAt) -> Vec<Value> {
     }
 }
 
-/// Entry `key` of a JSON-backed map, without copying the others. Collections are returned
-/// as JSON-backed values that the caller must keep (see [`Map::get_str`]), with their key.
-pub(crate) fn entry(at: &JsonAt, key: &str) -> Option<(Value, Option<Arc<str>>)> {
+/// Entry `key` of a JSON-backed map, without copying the others, and whether it is a
+/// collection: those are returned as JSON-backed values that the caller must keep (see
+/// [`Map::get_str`]).
+pub(crate) fn entry(at: &JsonAt, key: &str) -> Option<(Value, bool)> {
     let obj = at.json().as_object()?;
     let (position, json) = find_at(obj, key)?;
     if matches!(json, J::Array(_) | J::Object(_)) {
-        return Some((
-            value_at(json, || entry_at(at, key, position)),
-            Some(Arc::from(key)),
-        ));
+        return Some((value_at(json, || entry_at(at, key, position)), true));
     }
-    Some((super::convert::scalar(json), None))
+    Some((super::convert::scalar(json), false))
 }
 
 /// Calls `f` with entry `key` of a JSON-backed map when that entry is a JSON string, without

@@ -58,6 +58,15 @@ pub(crate) fn is_class_getter(name: &str) -> bool {
     matches!(name, "class" | "Class")
 }
 
+/// [`property`] with the name as a shared string (from the template): a nested collection
+/// a map hands out is kept under it without a copy of the name.
+pub(crate) fn shared_property(target: &Value, name: &Arc<str>) -> Value {
+    match target {
+        Value::Map(m) if !is_class_getter(name) => m.get_shared(name).unwrap_or(Value::Null),
+        _ => property(target, name),
+    }
+}
+
 pub(crate) fn property(target: &Value, name: &str) -> Value {
     // `getClass()` is the only getter a map has, so maps need no getter-name work (this is
     // the hot path: `$ctx.args.x`).

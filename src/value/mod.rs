@@ -371,6 +371,17 @@ impl Map {
 
     /// The value for a string key.
     pub fn get_str(&self, key: &str) -> Option<Value> {
+        self.get_keyed(key, || Arc::from(key))
+    }
+
+    /// [`Map::get_str`] with the key as a shared string (a property name from the
+    /// template), which a nested collection handed out is then kept under without
+    /// copying it.
+    pub(crate) fn get_shared(&self, key: &Arc<str>) -> Option<Value> {
+        self.get_keyed(key, || key.clone())
+    }
+
+    fn get_keyed(&self, key: &str, shared: impl FnOnce() -> Arc<str>) -> Option<Value> {
         if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
             return Some(v.clone());
         }
@@ -378,11 +389,11 @@ impl Map {
         // next lookup gives the same object. (`json` stays borrowed: only a full
         // conversion, which this does not start, writes it.)
         let (value, nested) = lazy::entry(self.0.json.borrow().as_ref()?, key)?;
-        if let Some(key) = nested {
+        if nested {
             self.0
                 .entries
                 .borrow_mut()
-                .insert(Value::Str(key), value.clone());
+                .insert(Value::Str(shared()), value.clone());
         }
         Some(value)
     }
