@@ -3,7 +3,7 @@
 // Reviewed for panics on input: the builtin variables are interned first, so their slots exist in every template.
 #![allow(clippy::indexing_slicing)]
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::ast;
 use crate::engine::{Engine, Profile};
@@ -177,19 +177,20 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         m.reserve(8);
         // `$ctx.args` and `$ctx.arguments` are one map. The map stays where the context has
         // it; only the other name is added.
-        let (args, from) = match m.get_str("arguments") {
+        // (Keys shared across renders: no string allocated per render.)
+        static ARGS: LazyLock<Arc<str>> = LazyLock::new(|| "args".into());
+        static ARGUMENTS: LazyLock<Arc<str>> = LazyLock::new(|| "arguments".into());
+        let (args, from) = match m.get_shared(&ARGUMENTS) {
             Some(args) => (args, "arguments"),
-            None => match m.get_str("args") {
+            None => match m.get_shared(&ARGS) {
                 Some(args) => (args, "args"),
                 None => (Value::empty_map(), ""),
             },
         };
         if from != "arguments" {
-            m.put(Value::str("arguments"), args.clone());
+            m.put(Value::Str(ARGUMENTS.clone()), args.clone());
         }
         if from != "args" {
-            // (The key shared across renders: no string allocated per render.)
-            static ARGS: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| "args".into());
             m.put(Value::Str(ARGS.clone()), args);
         }
         if !m.has_value("stash") {
