@@ -15,7 +15,9 @@ use crate::value::methods::java_is_whitespace;
 use crate::value::{Value, from_json, to_json};
 
 fn void() -> Value {
-    Value::Str(Arc::from(""))
+    // One empty string for every `$util.qr` whose value is used.
+    static EMPTY: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| Arc::from(""));
+    Value::Str(EMPTY.clone())
 }
 
 fn string(s: impl Into<Arc<str>>) -> Value {
@@ -27,10 +29,13 @@ fn is_blank(s: &str) -> bool {
     s.chars().all(java_is_whitespace)
 }
 
-/// `$util.toJson(x)` written into `out`; `None` for other helpers.
+/// `$util.toJson(x)` written into `out` (and `$util.qr(x)`, which writes nothing); `None`
+/// for other helpers.
 pub(crate) fn write_text(name: &str, values: &[Value], out: &mut String) -> Option<Outcome<()>> {
-    let ("toJson", [x]) = (name, values) else {
-        return None;
+    let x = match (name, values) {
+        ("qr" | "quiet", [_]) => return Some(Ok(())),
+        ("toJson", [x]) => x,
+        _ => return None,
     };
     if super::json::contains_cycle(x) {
         return Some(Err(Failure::from(ErrorKind::UtilArgument {
