@@ -21,7 +21,13 @@ thread_local! {
     /// One entry per running render on this thread (renders can nest: a data source may
     /// render another template).
     static RENDERS: RefCell<Vec<Vec<Collection>>> = const { RefCell::new(Vec::new()) };
+    /// The last finished render's list, emptied, so the next render does not grow a new
+    /// one (kept only while small).
+    static SPARE: RefCell<Vec<Collection>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Lists up to this capacity are kept for the next render.
+const KEEP_CAPACITY: usize = 256;
 
 pub(super) fn note_list(cell: &Rc<ListCell>) {
     note(|| Collection::List(Rc::downgrade(cell)));
@@ -46,15 +52,16 @@ pub(crate) struct RenderScope(());
 
 impl RenderScope {
     pub(crate) fn begin() -> RenderScope {
-        RENDERS.with(|r| r.borrow_mut().push(Vec::new()));
+        let list = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        RENDERS.with(|r| r.borrow_mut().push(list));
         RenderScope(())
     }
 }
 
 impl Drop for RenderScope {
     fn drop(&mut self) {
-        let created = RENDERS.with(|r| r.borrow_mut().pop()).unwrap_or_default();
-        for c in created {
+        let mut created = RENDERS.with(|r| r.borrow_mut().pop()).unwrap_or_default();
+        for c in created.drain(..) {
             // Take the contents out first, and drop them after the borrow ends: dropping a
             // value may drop other collections, which must not find this one borrowed.
             match c {
@@ -73,6 +80,9 @@ impl Drop for RenderScope {
                     }
                 }
             }
+        }
+        if created.capacity() <= KEEP_CAPACITY {
+            SPARE.with(|s| *s.borrow_mut() = created);
         }
     }
 }
