@@ -35,8 +35,9 @@ pub(crate) enum Flow {
     Stop,
     /// `#break`: leave the innermost scope (`None`) or the given loop.
     Break(Option<Rc<LoopInfo>>),
-    /// AppSync `#return`: end the template with a value.
-    Return(Value),
+    /// AppSync `#return`: end the template with a value. (Boxed: it keeps `Flow` to two
+    /// words, so `Eval<()>` comes back in registers from every node.)
+    Return(Box<Value>),
 }
 
 type Eval<T> = Result<T, Flow>;
@@ -195,7 +196,7 @@ impl<'t> Evaluator<'t> {
         let body = self.template.body.clone();
         let returned = match self.render_block(&body) {
             Ok(()) | Err(Flow::Stop) | Err(Flow::Break(_)) => None,
-            Err(Flow::Return(v)) => Some(v),
+            Err(Flow::Return(v)) => Some(*v),
             Err(Flow::Error(e)) => return Err(e.with_name(self.name)),
         };
         Ok(Finished {
@@ -429,7 +430,7 @@ impl<'t> Evaluator<'t> {
                     Some(e) => self.eval(e)?,
                     None => Value::Null,
                 };
-                Err(Flow::Return(v))
+                Err(Flow::Return(Box::new(v)))
             }
             Node::Define(d) => {
                 self.assign(d.var, Value::Object(Object::Block(d.body.clone())));
