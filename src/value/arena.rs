@@ -68,7 +68,7 @@ impl Drop for RenderScope {
                 Collection::List(w) => {
                     if let Some(cell) = w.upgrade() {
                         let items = std::mem::take(&mut *cell.items.borrow_mut());
-                        drop(items);
+                        super::spare::drop_items(items);
                         cell.json.borrow_mut().take();
                     }
                 }

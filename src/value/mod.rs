@@ -15,6 +15,7 @@ pub(crate) mod format;
 pub(crate) mod lazy;
 pub(crate) mod methods;
 pub(crate) mod ops;
+mod spare;
 
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::hash::{Hash, Hasher};
@@ -126,6 +127,15 @@ struct ListCell {
     json: RefCell<Option<lazy::JsonAt>>,
 }
 
+impl Drop for ListCell {
+    fn drop(&mut self) {
+        let items = std::mem::take(self.items.get_mut());
+        if !items.is_empty() {
+            spare::drop_items(items);
+        }
+    }
+}
+
 /// A key seen by [`Map::visit`].
 pub(crate) enum EntryKey<'a> {
     /// A key of the JSON behind the map.
@@ -183,7 +193,8 @@ impl List {
     pub fn new(items: Vec<Value>) -> List {
         List::with_cell(ListCell {
             items: RefCell::new(items),
-            ..ListCell::default()
+            mods: Cell::new(0),
+            json: RefCell::new(None),
         })
     }
 
@@ -191,8 +202,9 @@ impl List {
     pub(crate) fn lazy(at: lazy::JsonAt) -> List {
         // Not noted in the arena yet: it cannot be part of a cycle before it is converted.
         List(Rc::new(ListCell {
+            items: RefCell::new(Vec::new()),
+            mods: Cell::new(0),
             json: RefCell::new(Some(at)),
-            ..ListCell::default()
         }))
     }
 
@@ -278,6 +290,12 @@ impl Map {
     pub(crate) fn lazy(at: lazy::JsonAt) -> Map {
         // Not noted in the arena yet: it cannot be part of a cycle before something is put
         // into it or it is converted.
+        if let Some(mut cell) = spare::take()
+            && let Some(fresh) = Rc::get_mut(&mut cell)
+        {
+            *fresh.json.get_mut() = Some(at);
+            return Map(cell);
+        }
         Map(Rc::new(MapCell {
             json: RefCell::new(Some(at)),
             ..MapCell::default()
