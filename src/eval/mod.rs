@@ -101,6 +101,18 @@ enum Sum {
     Written,
 }
 
+/// For [`Map::read_path`] when rendering or concatenating: a string still in the caller's
+/// JSON is appended to `out` (`None`); anything else comes back as a value.
+fn append_json_str(out: &mut String) -> impl FnOnce(PathEnd<'_>) -> Option<Value> + '_ {
+    move |end| match end {
+        PathEnd::Json(Some(serde_json::Value::String(s))) => {
+            out.push_str(s);
+            None
+        }
+        end => Some(end.into_value()),
+    }
+}
+
 /// `l op r` for two `int`s when the result stays an `int` (the loop counters and sums of
 /// most templates), without the general number rules; `None` otherwise.
 fn int_fast_path(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
@@ -469,13 +481,7 @@ impl<'t> Evaluator<'t> {
             && r.escapes == 0
             && let Some(slot) = self.slot(r.root)
             && let Some(Value::Map(m)) = self.vars.get(slot)
-            && let Some(other) = m.read_path(&r.parts, |end| match end {
-                PathEnd::Json(Some(serde_json::Value::String(s))) => {
-                    self.out.push_str(s);
-                    None
-                }
-                end => Some(end.into_value()),
-            })
+            && let Some(other) = m.read_path(&r.parts, append_json_str(&mut self.out))
         {
             return match other {
                 None => self.check_output(r.span),
@@ -500,18 +506,20 @@ impl<'t> Evaluator<'t> {
         // `$item.name` where the name is still a string in the caller's JSON: written
         // straight from the JSON (no template string made and dropped).
         if r.escapes == 0
-            && let Some((last @ Part::Property(name), _)) = r.parts.split_last()
+            && let Some((last @ Part::Property(_), _)) = r.parts.split_last()
         {
             let target = self.eval_ref_prefix(r)?;
-            if let Value::Map(m) = &target
-                && !methods::is_class_getter(name)
-                && let Some(written) = m.with_json_str(name, |s| self.write(s, r.span))
-            {
-                return written;
-            }
-            let value = match target {
-                Value::Null => Value::Null,
-                target => self.apply(&target, last)?,
+            let read = match &target {
+                Value::Map(m) => {
+                    m.read_path(std::slice::from_ref(last), append_json_str(&mut self.out))
+                }
+                _ => None,
+            };
+            let value = match (read, target) {
+                (Some(None), _) => return self.check_output(r.span),
+                (Some(Some(value)), _) => value,
+                (None, Value::Null) => Value::Null,
+                (None, target) => self.apply(&target, last)?,
             };
             return self.render_value(r, value);
         }
@@ -1073,7 +1081,7 @@ impl<'t> Evaluator<'t> {
             }
             Sum::Value(l) => {
                 let r = self.eval(&b.right)?;
-                if !matches!(l, Value::Str(_)) && !matches!(r, Value::Str(_)) {
+                if !matches!(r, Value::Str(_)) {
                     return Ok(Sum::Value(match int_fast_path(BinOp::Add, &l, &r) {
                         Some(v) => v,
                         None => ops::arithmetic(BinOp::Add, &l, &r).unwrap_or(Value::Null),
@@ -1106,13 +1114,9 @@ impl<'t> Evaluator<'t> {
                             return Ok(());
                         }
                         (Some(Value::Map(m)), false) => {
-                            if let Some(other) = m.read_path(&r.parts, |end| match end {
-                                PathEnd::Json(Some(serde_json::Value::String(s))) => {
-                                    self.out.push_str(s);
-                                    None
-                                }
-                                end => Some(end.into_value()),
-                            }) {
+                            if let Some(other) =
+                                m.read_path(&r.parts, append_json_str(&mut self.out))
+                            {
                                 if let Some(value) = other {
                                     let mut s = std::mem::take(&mut self.out);
                                     self.concat_part(&value, e, &mut s);
@@ -1185,22 +1189,22 @@ impl<'t> Evaluator<'t> {
         else {
             return Ok(None);
         };
-        let Some((last @ Part::Property(name), _)) = r.parts.split_last() else {
+        let Some((last @ Part::Property(_), _)) = r.parts.split_last() else {
             return Ok(None);
+        };
+        let equals = |end: PathEnd<'_>| match end {
+            PathEnd::Json(Some(serde_json::Value::String(s))) => s == &**literal,
+            end => ops::loose_equals(&end.into_value(), &Value::Str(literal.clone())),
         };
         if let Some(slot) = self.slot(r.root)
             && let Some(Value::Map(m)) = self.vars.get(slot)
-            && let Some(eq) = m.read_path(&r.parts, |end| match end {
-                PathEnd::Json(Some(serde_json::Value::String(s))) => s == &**literal,
-                end => ops::loose_equals(&end.into_value(), &Value::Str(literal.clone())),
-            })
+            && let Some(eq) = m.read_path(&r.parts, equals)
         {
             return Ok(Some(eq));
         }
         let target = self.eval_ref_prefix(r)?;
         if let Value::Map(m) = &target
-            && !methods::is_class_getter(name)
-            && let Some(eq) = m.with_json_str(name, |s| s == &**literal)
+            && let Some(eq) = m.read_path(std::slice::from_ref(last), equals)
         {
             return Ok(Some(eq));
         }
@@ -1208,10 +1212,7 @@ impl<'t> Evaluator<'t> {
             Value::Null => Value::Null,
             target => self.apply(&target, last)?,
         };
-        Ok(Some(ops::loose_equals(
-            &value,
-            &Value::Str(literal.clone()),
-        )))
+        Ok(Some(equals(PathEnd::Value(value))))
     }
 
     /// The value of `r` without its last part (null when the chain is null before it).

@@ -127,15 +127,6 @@ pub(crate) fn entry(at: &JsonAt, key: &str) -> Option<(Value, bool)> {
     Some((super::convert::scalar(json), false))
 }
 
-/// Calls `f` with entry `key` of a JSON-backed map when that entry is a JSON string, without
-/// making a template string of it (`None` otherwise).
-pub(crate) fn with_str<R>(at: &JsonAt, key: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
-    match find(at.json().as_object()?, key)? {
-        J::String(s) => Some(f(s)),
-        _ => None,
-    }
-}
-
 /// Whether a JSON-backed map has `key`, and whether its value is null.
 pub(crate) fn probe(at: &JsonAt, key: &str) -> Option<bool> {
     let json = find(at.json().as_object()?, key)?;

@@ -416,17 +416,6 @@ impl Map {
         Some(value)
     }
 
-    /// Calls `f` with the value for `key` when it is a string still in the caller's JSON,
-    /// without copying it into a template string; `None` when the entry is anything else
-    /// (then [`Map::get_str`] gives it). Rendering `$item.name` or comparing it with a
-    /// literal then allocates nothing. `f` may read this map but must not change it.
-    pub(crate) fn with_json_str<R>(&self, key: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
-        if self.0.entries.borrow().contains_key(&StrKey(key)) {
-            return None;
-        }
-        lazy::with_str(self.0.json.borrow().as_ref()?, key, f)
-    }
-
     /// Calls `f` with the JSON of entry `key` (`None` when the JSON has no such key) when
     /// the map is still backed by JSON and that entry was neither handed out nor replaced,
     /// so nothing can have changed it; `None` otherwise (then [`Map::get_str`] gives it).
