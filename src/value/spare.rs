@@ -43,8 +43,8 @@ pub(super) fn drop_items(items: Vec<Value>) {
         let Value::Map(super::Map(mut cell)) = item else {
             continue;
         };
+        // (`get_mut`: no other strong or weak reference, the arena's included.)
         if spare.len() < MAX_SPARE
-            && Rc::weak_count(&cell) == 0
             && let Some(c) = Rc::get_mut(&mut cell)
             && c.entries.get_mut().capacity() == 0
         {
