@@ -65,7 +65,10 @@ impl Template {
         let inner = &*self.inner;
         let engine = &inner.engine;
         let names = &inner.ast.names;
-        let mut vars = vec![Value::Null; names.len()];
+        // (`resize_with`: writing a null is one store; `vec![Value::Null; n]` calls the
+        // general clone for each slot.)
+        let mut vars = Vec::with_capacity(names.len());
+        vars.resize_with(names.len(), || Value::Null);
         let too_deep = |what: &str| {
             Error::new(ErrorKind::Context {
                 message: format!(
