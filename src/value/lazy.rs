@@ -147,6 +147,7 @@ pub(crate) fn entry_at(at: &JsonAt, key: &str, position: usize) -> JsonAt {
 
 /// `obj[key]`. Context objects are small: comparing a few keys is cheaper than hashing one
 /// (serde_json's maps hash with SipHash).
+#[inline]
 pub(crate) fn find<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<&'j J> {
     find_at(obj, key).map(|(_, v)| v)
 }
@@ -155,6 +156,7 @@ pub(crate) fn find<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option
 const SMALL: usize = 16;
 
 /// `obj[key]` and its position (for a large object, the position is not needed).
+#[inline]
 fn find_at<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<(usize, &'j J)> {
     if obj.len() <= SMALL {
         // Keys rarely share a length and first byte: most are ruled out before a full

@@ -466,6 +466,14 @@ impl Map {
             return Some(f(PathEnd::Json(None)));
         };
         let mut node = at.json().as_object().and_then(|o| lazy::find(o, key));
+        if tail.is_empty()
+            && let Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) = node
+        {
+            // `$ctx.args.input`: a collection right under this map becomes its one shared
+            // object here, rather than after the caller has walked the path again.
+            drop(json);
+            return self.get_shared(key).map(|v| f(PathEnd::Value(v)));
+        }
         for part in tail {
             let crate::ast::Part::Property(key) = part else {
                 return None;
