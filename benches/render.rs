@@ -140,9 +140,9 @@ fn floor_of(name: &str, ours: &str) -> Box<dyn Fn(&serde_json::Value) -> String>
             let id = ours
                 .split_once("\"id\": {\"S\":\"")
                 .and_then(|(_, rest)| rest.split_once('"'))
-                .map(|(id, _)| id.to_string())
+                .and_then(|(id, _)| uuid::Uuid::parse_str(id).ok())
                 .unwrap_or_default();
-            Box::new(move |ctx| floor::create_dog(ctx, &id))
+            Box::new(move |ctx| floor::create_dog(ctx, id))
         }
         "list_dogs" => Box::new(floor::list_dogs),
         "response_list" => Box::new(floor::response_list),
