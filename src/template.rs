@@ -115,7 +115,7 @@ impl Template {
             engine,
             vars,
             context.vars_map(),
-            rt,
+            &mut rt,
         );
         let finished = evaluator.run()?;
         // Outcomes leave the render as JSON; a value too large to convert (shared
@@ -151,7 +151,6 @@ impl Template {
             Some(v) => Some(to_json_checked(v).ok_or_else(too_large)?),
             None => None,
         };
-        let rt = finished.runtime;
         Ok(Rendered {
             output: finished.output,
             returned,

@@ -139,7 +139,6 @@ fn int_fast_path(op: BinOp, l: &Value, r: &Value) -> Option<Value> {
 pub(crate) struct Finished {
     pub output: String,
     pub returned: Option<Value>,
-    pub runtime: Runtime,
     pub vars: Vec<Value>,
 }
 
@@ -158,7 +157,9 @@ pub(crate) struct Evaluator<'t> {
     inputs: &'t serde_json::Map<String, serde_json::Value>,
     frames: Vec<Frame>,
     out: String,
-    rt: Runtime,
+    /// (Borrowed from the caller's frame: the record is a few hundred bytes, and moving it
+    /// in and out of the evaluator cost more than the rest of a small render's set-up.)
+    rt: &'t mut Runtime,
     recursion: usize,
     total_iterations: usize,
     /// Operations left before the fuel limit (`u64::MAX` without one).
@@ -179,7 +180,7 @@ impl<'t> Evaluator<'t> {
         engine: &'t crate::Engine,
         vars: Vec<Value>,
         inputs: &'t serde_json::Map<String, serde_json::Value>,
-        rt: Runtime,
+        rt: &'t mut Runtime,
     ) -> Self {
         // Pre-size the output from the template text (most templates emit about as much).
         let capacity = (source.len() * 2).next_power_of_two().min(1 << 16);
@@ -214,7 +215,6 @@ impl<'t> Evaluator<'t> {
         Ok(Finished {
             output: self.out,
             returned,
-            runtime: self.rt,
             vars: self.vars,
         })
     }
@@ -1290,7 +1290,7 @@ impl<'t> Evaluator<'t> {
     fn finish_call(&mut self, target: &Value, m: &ast::Method, args: &[Value]) -> Eval<Value> {
         let result = match target {
             Value::Object(Object::Util(ns)) => {
-                util::call(&mut self.rt, *ns, &m.name, args).map_err(|f| self.error(*f.0, m.span))
+                util::call(self.rt, *ns, &m.name, args).map_err(|f| self.error(*f.0, m.span))
             }
             _ => methods::call(target, &m.name, args).map_err(|reason| {
                 self.error(

@@ -344,7 +344,7 @@ impl Map {
         let obj = at.json().as_object();
         if let Some(obj) = obj {
             for (k, v) in obj {
-                match entries.get(&StrKey(k)) {
+                match entry(&entries, k) {
                     Some(put) => f(EntryKey::Str(k), EntryValue::Value(put)),
                     None => f(EntryKey::Str(k), EntryValue::Json(v)),
                 }
@@ -400,7 +400,7 @@ impl Map {
     }
 
     fn get_keyed(&self, key: &str, shared: impl FnOnce() -> Arc<str>) -> Option<Value> {
-        if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
+        if let Some(v) = entry(&self.0.entries.borrow(), key) {
             return Some(v.clone());
         }
         // Backed by JSON: convert this entry only; a nested collection is kept so that the
@@ -424,7 +424,7 @@ impl Map {
         key: &str,
         f: impl FnOnce(Option<&serde_json::Value>) -> R,
     ) -> Option<R> {
-        if self.0.entries.borrow().contains_key(&StrKey(key)) {
+        if entry(&self.0.entries.borrow(), key).is_some() {
             return None;
         }
         let json = self.0.json.borrow();
@@ -451,7 +451,7 @@ impl Map {
             return None;
         }
         // (Borrows are shared and held only while reading: `f` writes elsewhere.)
-        if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
+        if let Some(v) = entry(&self.0.entries.borrow(), key) {
             return match v {
                 _ if tail.is_empty() => Some(f(PathEnd::Value(v.clone()))),
                 Value::Map(next) => next.read_path(tail, f),
@@ -493,7 +493,7 @@ impl Map {
 
     /// Whether `key` is present and not null, without converting anything.
     pub(crate) fn has_value(&self, key: &str) -> bool {
-        if let Some(v) = self.0.entries.borrow().get(&StrKey(key)) {
+        if let Some(v) = entry(&self.0.entries.borrow(), key) {
             return !v.is_null();
         }
         match &*self.0.json.borrow() {
@@ -516,7 +516,7 @@ impl Map {
             && let Some(at) = self.0.json.borrow().clone()
         {
             // Backed by JSON: record the new value over it, without converting the rest.
-            let previous = match self.0.entries.borrow().get(&StrKey(k)) {
+            let previous = match entry(&self.0.entries.borrow(), k) {
                 Some(v) => Some(v.clone()),
                 None => lazy::entry(&at, k).map(|(v, _)| v),
             };
@@ -543,7 +543,7 @@ impl Map {
             && let Some(at) = &*self.0.json.borrow()
         {
             let known =
-                self.0.entries.borrow().contains_key(&StrKey(k)) || lazy::probe(at, k).is_some();
+                entry(&self.0.entries.borrow(), k).is_some() || lazy::probe(at, k).is_some();
             if !known {
                 self.0.mods.set(self.0.mods.get().wrapping_add(1));
             }
@@ -616,6 +616,24 @@ impl Hash for StrKey<'_> {
 impl indexmap::Equivalent<Value> for StrKey<'_> {
     fn equivalent(&self, key: &Value) -> bool {
         matches!(key, Value::Str(s) if &**s == self.0)
+    }
+}
+
+/// Entries up to this many are searched in order rather than hashed.
+const SMALL_ENTRIES: usize = 8;
+
+/// `entries[key]` for a string key. The maps a render fills are mostly small (`$ctx`'s
+/// set-up entries, an `$input` with a key or two put): comparing a few keys is cheaper
+/// than hashing one.
+#[inline]
+fn entry<'e>(entries: &'e Entries, key: &str) -> Option<&'e Value> {
+    if entries.len() <= SMALL_ENTRIES {
+        entries
+            .iter()
+            .find(|(k, _)| matches!(k, Value::Str(s) if s.len() == key.len() && **s == *key))
+            .map(|(_, v)| v)
+    } else {
+        entries.get(&StrKey(key))
     }
 }
 
