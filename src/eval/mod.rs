@@ -94,6 +94,13 @@ impl std::ops::Deref for Args {
 }
 
 /// A `+` chain evaluated by [`Evaluator::sum`].
+/// What `a + b` made (a string comes back as its text, not yet a `Value`: see
+/// [`Evaluator::set`]).
+enum Added {
+    Str(Arc<str>),
+    Value(Value),
+}
+
 enum Sum {
     /// No side was a string: the numbers' sum (null if not numbers).
     Value(Value),
@@ -342,6 +349,9 @@ impl<'t> Evaluator<'t> {
         Ok(self.var(id).clone())
     }
 
+    // (Inlined: the value is then stored where it is made. Passed to a call, it was written
+    // piecewise and read back whole, a store-forwarding stall on every `#set`.)
+    #[inline(always)]
     fn assign(&mut self, id: VarId, value: Value) {
         if let Some(frame) = self.frames.last_mut() {
             frame.unbind(id);
@@ -638,6 +648,26 @@ impl<'t> Evaluator<'t> {
             // is rarely an int, and its read would be repeated by the evaluation.
             self.assign(target.root, Value::Int(x));
             return Ok(());
+        }
+        // Strings too: a `Value` returned through `Result` is written piecewise and then
+        // read back whole when moved into the variable, a store-forwarding stall that cost
+        // more than the rest of a `#set($sep = ",")`.
+        if stored && target.parts.is_empty() {
+            match &s.value {
+                Expr::Str(text) => {
+                    self.assign(target.root, Value::Str(text.clone()));
+                    return Ok(());
+                }
+                Expr::Binary(b) if b.op == BinOp::Add => {
+                    match self.add(b)? {
+                        Added::Str(text) => self.assign(target.root, Value::Str(text)),
+                        Added::Value(Value::Null) => {}
+                        Added::Value(v) => self.assign(target.root, v),
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
         }
         let value = self.eval(&s.value)?;
         // directive.set.null.allowed=false: a null right side leaves the target alone.
@@ -986,21 +1016,10 @@ impl<'t> Evaluator<'t> {
                 return Ok(v);
             }
             BinOp::Add => {
-                // Strings are built at the end of `out` and cut off, as interpolated
-                // strings are.
-                let start = self.out.len();
-                return match self.sum(b, start) {
-                    Ok(Sum::Value(v)) => Ok(v),
-                    Ok(Sum::Written) => {
-                        let s = Arc::from(self.out.get(start..).unwrap_or_default());
-                        self.out.truncate(start);
-                        Ok(Value::Str(s))
-                    }
-                    Err(flow) => {
-                        self.out.truncate(start);
-                        Err(flow)
-                    }
-                };
+                return Ok(match self.add(b)? {
+                    Added::Str(s) => Value::Str(s),
+                    Added::Value(v) => v,
+                });
             }
             _ => {}
         }
@@ -1083,6 +1102,24 @@ impl<'t> Evaluator<'t> {
                 })
                 .flatten(),
             _ => None,
+        }
+    }
+
+    /// `a + b`: a string, or the numbers' sum (null if not numbers). Strings are built at
+    /// the end of `out` and cut off, as interpolated strings are.
+    fn add(&mut self, b: &ast::Binary) -> Eval<Added> {
+        let start = self.out.len();
+        match self.sum(b, start) {
+            Ok(Sum::Value(v)) => Ok(Added::Value(v)),
+            Ok(Sum::Written) => {
+                let s = Arc::from(self.out.get(start..).unwrap_or_default());
+                self.out.truncate(start);
+                Ok(Added::Str(s))
+            }
+            Err(flow) => {
+                self.out.truncate(start);
+                Err(flow)
+            }
         }
     }
 
