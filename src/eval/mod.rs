@@ -94,6 +94,18 @@ impl std::ops::Deref for Args {
 }
 
 /// A `+` chain evaluated by [`Evaluator::sum`].
+/// `*slot = value`, checking here whether the old value needs dropping: most variables
+/// hold numbers between two `#set`s, and the drop glue's jump on the old value's kind,
+/// shared by every assignment, was mispredicted at about half of them.
+#[inline(always)]
+fn store(slot: &mut Value, value: Value) {
+    if slot.is_scalar() {
+        std::mem::forget(std::mem::replace(slot, value));
+    } else {
+        *slot = value;
+    }
+}
+
 /// What `a + b` made (a string comes back as its text, not yet a `Value`: see
 /// [`Evaluator::set`]).
 enum Added {
@@ -349,10 +361,16 @@ impl<'t> Evaluator<'t> {
         Ok(self.var(id).clone())
     }
 
-    // (Inlined: the value is then stored where it is made. Passed to a call, it was written
-    // piecewise and read back whole, a store-forwarding stall on every `#set`.)
-    #[inline(always)]
     fn assign(&mut self, id: VarId, value: Value) {
+        store(self.var_slot(id), value);
+    }
+
+    /// The slot variable `id` is stored in, for an assignment. Writing the value straight
+    /// into it (`*slot = Value::Int(x)`) makes it in place: a value passed along was
+    /// written piecewise and then read back whole, a store-forwarding stall that showed as
+    /// the most expensive instruction of every `#set`.
+    #[inline]
+    fn var_slot(&mut self, id: VarId) -> &mut Value {
         if let Some(frame) = self.frames.last_mut() {
             frame.unbind(id);
         }
@@ -360,7 +378,7 @@ impl<'t> Evaluator<'t> {
         if i >= self.vars.len() {
             self.vars.resize(i + 1, Value::Null);
         }
-        self.vars[i] = value;
+        &mut self.vars[i]
     }
 
     // -----------------------------------------------------------------------------------------
@@ -646,7 +664,7 @@ impl<'t> Evaluator<'t> {
             // `Value` made, returned and moved in between (-5% on a 200-row loop). Only
             // operations and literals are peeked: a reference such as `$ctx.args.input`
             // is rarely an int, and its read would be repeated by the evaluation.
-            self.assign(target.root, Value::Int(x));
+            store(self.var_slot(target.root), Value::Int(x));
             return Ok(());
         }
         // Strings too: a `Value` returned through `Result` is written piecewise and then
@@ -655,12 +673,12 @@ impl<'t> Evaluator<'t> {
         if stored && target.parts.is_empty() {
             match &s.value {
                 Expr::Str(text) => {
-                    self.assign(target.root, Value::Str(text.clone()));
+                    store(self.var_slot(target.root), Value::Str(text.clone()));
                     return Ok(());
                 }
                 Expr::Binary(b) if b.op == BinOp::Add => {
                     match self.add(b)? {
-                        Added::Str(text) => self.assign(target.root, Value::Str(text)),
+                        Added::Str(text) => store(self.var_slot(target.root), Value::Str(text)),
                         Added::Value(Value::Null) => {}
                         Added::Value(v) => self.assign(target.root, v),
                     }

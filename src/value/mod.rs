@@ -764,6 +764,20 @@ impl Value {
         matches!(self, Value::Null)
     }
 
+    /// Whether this owns nothing that dropping it would release.
+    #[inline]
+    pub(crate) fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Value::Null
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Long(_)
+                | Value::Double(_)
+                | Value::Char(_)
+        )
+    }
+
     /// Whether this is a number (`java.lang.Number`).
     pub fn is_number(&self) -> bool {
         matches!(
