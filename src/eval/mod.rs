@@ -940,6 +940,25 @@ impl<'t> Evaluator<'t> {
         })
     }
 
+    /// [`Evaluator::eval`] into `slot`, where literals and reads through the JSON are
+    /// made in place: a value returned through `Result` is written piecewise and read back
+    /// whole when moved, a store-forwarding stall.
+    #[inline]
+    fn eval_into(&mut self, e: &Expr, slot: &mut Value) -> Eval<()> {
+        match e {
+            Expr::Int(i) => store(slot, Value::Int(*i)),
+            Expr::Str(s) => store(slot, Value::Str(s.clone())),
+            Expr::Ref(r)
+                if !r.parts.is_empty()
+                    && let Some(id) = self.slot(r.root)
+                    && let Some(Value::Map(m)) = self.vars.get(id)
+                    && m.read_path(&r.parts, |end| store(slot, end.into_value()))
+                        .is_some() => {}
+            e => store(slot, self.eval(e)?),
+        }
+        Ok(())
+    }
+
     pub(crate) fn eval(&mut self, e: &Expr) -> Eval<Value> {
         Ok(match e {
             Expr::Str(s) => Value::Str(s.clone()),
@@ -1324,7 +1343,7 @@ impl<'t> Evaluator<'t> {
         if m.args.len() <= INLINE_ARGS {
             let mut args: [Value; INLINE_ARGS] = Default::default();
             for (slot, a) in args.iter_mut().zip(m.args.iter()) {
-                *slot = self.eval(a)?;
+                self.eval_into(a, slot)?;
             }
             return Ok(Args::Inline(args, m.args.len()));
         }
