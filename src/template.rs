@@ -3,7 +3,7 @@
 // Reviewed for panics on input: the builtin variables are interned first, so their slots exist in every template.
 #![allow(clippy::indexing_slicing)]
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use crate::ast;
 use crate::engine::{Engine, Profile};
@@ -174,38 +174,26 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
     if profile == Profile::AppSync
         && let Value::Map(m) = &ctx
     {
-        // What the set-up and a typical template add over the JSON (arguments, args,
-        // stash, identity, request, result...), in one allocation.
-        m.reserve(8);
-        // `$ctx.args` and `$ctx.arguments` are one map. The map stays where the context has
-        // it; only the other name is added.
-        // (Keys shared across renders: no string allocated per render.)
-        static ARGS: LazyLock<Arc<str>> = LazyLock::new(|| "args".into());
-        static ARGUMENTS: LazyLock<Arc<str>> = LazyLock::new(|| "arguments".into());
-        let (args, from) = match m.get_shared(&ARGUMENTS) {
-            Some(args) => (args, "arguments"),
-            None => match m.get_shared(&ARGS) {
-                Some(args) => (args, "args"),
-                None => (Value::empty_map(), ""),
-            },
-        };
-        if from != "arguments" {
-            m.put(Value::Str(ARGUMENTS.clone()), args.clone());
-        }
-        if from != "args" {
-            m.put(Value::Str(ARGS.clone()), args);
-        }
-        if !m.has_value("stash") {
-            m.put(Value::str("stash"), Value::empty_map());
-        }
         // What AppSync adds is decided on the JSON first: most contexts need nothing, and
         // looking into `$ctx.identity` or `$ctx.request` through template values would copy
         // them at every render.
         let json = context.ctx.as_deref();
-        if let Some(fix) = identity_fix(get(json, "identity"), auth_mode) {
+        let identity = identity_fix(get(json, "identity"), auth_mode);
+        let has_stash = get(json, "stash").is_some_and(|s| !s.is_null());
+        let has_headers = get(get(json, "request"), "headers").is_some_and(|h| !h.is_null());
+        if identity.is_none() && has_stash && has_headers && !eager_alias() {
+            // Nothing else to add: `$ctx.args` and `$ctx.arguments` become one map only
+            // when a template uses them in a way that could tell.
+            m.defer_args_alias();
+            return ctx;
+        }
+        m.alias_args();
+        if !has_stash {
+            m.put(Value::str("stash"), Value::empty_map());
+        }
+        if let Some(fix) = identity {
             complete_identity(m, fix);
         }
-        let has_headers = get(get(json, "request"), "headers").is_some_and(|h| !h.is_null());
         if has_headers {
             return ctx;
         }
@@ -225,6 +213,18 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         }
     }
     ctx
+}
+
+/// Whether tests asked for the alias at once (to compare the deferred one with it).
+#[cfg(test)]
+fn eager_alias() -> bool {
+    tests::eager_alias()
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn eager_alias() -> bool {
+    false
 }
 
 /// `json[key]` when `json` is an object. Context objects are small: [`lazy::find`] compares
@@ -317,6 +317,87 @@ fn assert_send_sync() {
 mod tests {
     use crate::{Context, Engine};
     use serde_json::json;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Makes `build_ctx` alias `args` at once, as it always did before the alias could
+        /// be deferred: the reference the deferred alias is compared with.
+        static EAGER_ALIAS: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub(super) fn eager_alias() -> bool {
+        EAGER_ALIAS.with(Cell::get)
+    }
+
+    #[test]
+    fn a_deferred_args_alias_is_indistinguishable_from_an_eager_one() {
+        // Contexts that need nothing else added (stash and request headers present, no
+        // identity to complete), so the alias is deferred: `arguments` only, `args` only,
+        // neither.
+        let contexts = [
+            json!({"arguments": {"limit": 5, "input": {"name": "Frankie"}},
+                   "identity": {"sub": "u1", "issuer": "https://x/", "username": "u1",
+                                "claims": {"sub": "u1"}, "sourceIp": ["1.2.3.4"],
+                                "defaultAuthStrategy": "ALLOW", "groups": null},
+                   "request": {"headers": {"host": "h"}}, "stash": {}, "source": null,
+                   "result": null}),
+            json!({"args": {"limit": 7}, "request": {"headers": {}}, "stash": {"k": 1}}),
+            json!({"request": {"headers": {}}, "stash": {}}),
+        ];
+        let templates = [
+            // Reads through to values (the alias never made)...
+            "$ctx.args.limit|$ctx.arguments.limit|$ctx.args.input.name|$ctx.arguments.nope",
+            "$ctx.args.limit.class.simpleName",
+            "#if($ctx.args)yes#end|#if($ctx.args.limit > 3)big#end",
+            "$ctx.stash.k|$ctx.args.limit",
+            // ...and every way to tell that the two names are one map, and where it sits.
+            "#set($a = $ctx.args)$util.qr($a.put(\"x\", 1))$ctx.arguments.x|$ctx.args.x",
+            "$util.qr($ctx.arguments.put(\"y\", 2))$ctx.args.y $ctx.args.limit",
+            "#set($x = $ctx.args.input)$util.qr($x.put(\"z\", 3))$ctx.arguments.input.z",
+            "$ctx.keySet()",
+            "$util.toJson($ctx)",
+            "$ctx.size()",
+            "#foreach($k in $ctx.keySet())$k,#end",
+            "#foreach($e in $ctx.entrySet())$e.key=#if($e.key.startsWith(\"arg\"))$e.value#end;#end",
+            "$ctx.args|$ctx.arguments",
+            "$util.qr($ctx.put(\"foo\", 1))$ctx.keySet()",
+            "$ctx.containsKey(\"args\")|$ctx.containsKey(\"arguments\")",
+            "$ctx.get(\"args\").limit|$ctx.get(\"arguments\").limit",
+            "$util.toJson($ctx.args)|$util.toJson($ctx.arguments)",
+            "$ctx.remove(\"args\")|$ctx.arguments.limit|$ctx.args",
+        ];
+        let engine = Engine::new();
+        for json in contexts {
+            let context = Context::appsync(json.clone()).unwrap();
+            let auth = context.auth_mode();
+            let deferred = super::build_ctx(&context, crate::Profile::AppSync, auth);
+            assert!(
+                matches!(&deferred, crate::value::Value::Map(m) if m.args_alias_pending()),
+                "not deferred for {json}"
+            );
+            for template in templates {
+                let t = engine.compile("t", template).unwrap();
+                let render = |eager: bool| {
+                    EAGER_ALIAS.with(|e| e.set(eager));
+                    let out = t.render(&context).map(|r| r.output);
+                    EAGER_ALIAS.with(|e| e.set(false));
+                    out.unwrap()
+                };
+                assert_eq!(render(false), render(true), "{template} with {json}");
+            }
+        }
+        // What the comparison stands on, for the first context.
+        let context = Context::appsync(json!({"arguments": {"limit": 5},
+            "request": {"headers": {}}, "stash": {}}))
+        .unwrap();
+        let keys = engine
+            .compile("t", "$ctx.keySet() $ctx.args.limit")
+            .unwrap();
+        assert_eq!(
+            keys.render(&context).unwrap().output,
+            "[arguments, request, stash, args] 5"
+        );
+    }
 
     fn stash_after(template: &str, ctx: serde_json::Value) -> serde_json::Value {
         let ctx = Context::appsync(ctx).unwrap();

@@ -20,7 +20,7 @@ mod spare;
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use indexmap::IndexMap;
 use num_bigint::BigInt;
@@ -182,6 +182,9 @@ pub type Entries = IndexMap<Value, Value, MapHasher>;
 struct MapCell {
     entries: RefCell<Entries>,
     mods: Cell<u32>,
+    /// `$ctx` only: `args` and `arguments` are still to be made one map (see
+    /// [`Map::defer_args_alias`]).
+    args_alias: Cell<bool>,
     /// For a map still backed by JSON: where. `entries` then holds only what differs from
     /// a fresh conversion: the nested collections handed out so far (so they stay the same
     /// objects) and the entries put since.
@@ -308,8 +311,57 @@ impl Map {
         Map(cell)
     }
 
+    /// Makes `args` and `arguments` one map (AppSync's `$ctx`): the map stays under the
+    /// name the context has it, and the other name is added. A context with neither gets an
+    /// empty map under both.
+    pub(crate) fn alias_args(&self) {
+        // (Keys shared across renders: no string allocated per render.)
+        static ARGS: LazyLock<Arc<str>> = LazyLock::new(|| "args".into());
+        static ARGUMENTS: LazyLock<Arc<str>> = LazyLock::new(|| "arguments".into());
+        // What the set-up and a typical template add over the JSON, in one allocation.
+        self.reserve(8);
+        let (args, from) = match self.get_shared(&ARGUMENTS) {
+            Some(args) => (args, "arguments"),
+            None => match self.get_shared(&ARGS) {
+                Some(args) => (args, "args"),
+                None => (Value::empty_map(), ""),
+            },
+        };
+        if from != "arguments" {
+            self.put(Value::Str(ARGUMENTS.clone()), args.clone());
+        }
+        if from != "args" {
+            self.put(Value::Str(ARGS.clone()), args);
+        }
+    }
+
+    /// [`Map::alias_args`], done when the map is first used in a way that could tell.
+    /// Templates that only read through `$ctx.args.x` to a value (`$ctx.args.limit`) never
+    /// need the shared map: those reads follow the other name's JSON instead. Only for a
+    /// map with no entries yet: the entries the alias adds must come first.
+    pub(crate) fn defer_args_alias(&self) {
+        self.0.args_alias.set(true);
+    }
+
+    /// Whether [`Map::defer_args_alias`] is still pending.
+    #[cfg(test)]
+    pub(crate) fn args_alias_pending(&self) -> bool {
+        self.0.args_alias.get()
+    }
+
+    /// Does a deferred [`Map::alias_args`]; every method that looks at the entries, their
+    /// order or their number calls this first.
+    #[inline]
+    fn ready(&self) {
+        if self.0.args_alias.get() {
+            self.0.args_alias.set(false);
+            self.alias_args();
+        }
+    }
+
     /// The entries, converted from JSON first if the map is still backed by it.
     fn entries(&self) -> &RefCell<Entries> {
+        self.ready();
         if self.0.json.borrow().is_some()
             && let Some(at) = self.0.json.borrow_mut().take()
         {
@@ -323,6 +375,7 @@ impl Map {
     /// The JSON behind a map none of whose entries were handed out yet, for writers that
     /// can use it directly.
     pub(crate) fn untouched_json(&self) -> Option<lazy::JsonAt> {
+        self.ready();
         let json = self.0.json.borrow();
         let at = json.as_ref()?;
         self.0.entries.borrow().is_empty().then(|| at.clone())
@@ -333,6 +386,7 @@ impl Map {
     /// (`toMapValuesJson` of `$ctx.args.input` after a `put`) that would otherwise convert
     /// every entry only to write it out. `f` must not touch this map.
     pub(crate) fn visit(&self, mut f: impl FnMut(EntryKey<'_>, EntryValue<'_>)) {
+        self.ready();
         let json = self.0.json.borrow();
         let entries = self.0.entries.borrow();
         let Some(at) = json.as_ref() else {
@@ -400,6 +454,7 @@ impl Map {
     }
 
     fn get_keyed(&self, key: &str, shared: impl FnOnce() -> Arc<str>) -> Option<Value> {
+        self.ready();
         if let Some(v) = entry(&self.0.entries.borrow(), key) {
             return Some(v.clone());
         }
@@ -424,6 +479,9 @@ impl Map {
         key: &str,
         f: impl FnOnce(Option<&serde_json::Value>) -> R,
     ) -> Option<R> {
+        if matches!(key, "args" | "arguments") {
+            self.ready();
+        }
         if entry(&self.0.entries.borrow(), key).is_some() {
             return None;
         }
@@ -465,7 +523,23 @@ impl Map {
             // A converted map without the key.
             return Some(f(PathEnd::Json(None)));
         };
-        let mut node = at.json().as_object().and_then(|o| lazy::find(o, key));
+        let obj = at.json().as_object();
+        let mut node = obj.and_then(|o| lazy::find(o, key));
+        if node.is_none() && self.0.args_alias.get() && matches!(&**key, "args" | "arguments") {
+            // `$ctx.args.limit` before the alias is made: the other name's JSON, if that
+            // leads to a value; anything else makes the alias and reads again.
+            let other = if &**key == "args" {
+                "arguments"
+            } else {
+                "args"
+            };
+            node = obj.and_then(|o| lazy::find(o, other));
+            if node.is_none() || tail.is_empty() {
+                drop(json);
+                self.ready();
+                return self.read_path(path, f);
+            }
+        }
         if tail.is_empty()
             && let Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) = node
         {
@@ -493,6 +567,7 @@ impl Map {
 
     /// Whether `key` is present and not null, without converting anything.
     pub(crate) fn has_value(&self, key: &str) -> bool {
+        self.ready();
         if let Some(v) = entry(&self.0.entries.borrow(), key) {
             return !v.is_null();
         }
@@ -512,6 +587,7 @@ impl Map {
 
     /// Sets `key`, returning the previous value.
     pub fn insert(&self, key: Value, value: Value) -> Option<Value> {
+        self.ready();
         if let Value::Str(k) = &key
             && let Some(at) = self.0.json.borrow().clone()
         {
@@ -539,6 +615,7 @@ impl Map {
     /// set-up): on a map backed by JSON, whether the key was there is checked without
     /// converting the entry it replaces.
     pub(crate) fn put(&self, key: Value, value: Value) {
+        self.ready();
         if let Value::Str(k) = &key
             && let Some(at) = &*self.0.json.borrow()
         {
@@ -556,6 +633,7 @@ impl Map {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
+        self.ready();
         if let Some(at) = &*self.0.json.borrow() {
             return lazy::len_with(at, &self.0.entries.borrow());
         }
@@ -568,6 +646,7 @@ impl Map {
     }
 
     pub(crate) fn mods(&self) -> u32 {
+        self.ready();
         self.0.mods.get()
     }
 
