@@ -183,7 +183,9 @@ fn build_ctx(context: &Context, profile: Profile, auth_mode: AuthMode) -> Value 
         let identity = identity_fix(get(json, "identity"), auth_mode);
         let has_stash = get(json, "stash").is_some_and(|s| !s.is_null());
         let has_headers = get(get(json, "request"), "headers").is_some_and(|h| !h.is_null());
-        if identity.is_none() && has_stash && has_headers && !eager_alias() {
+        // (With both names in the JSON, `args` must read `arguments`: made at once.)
+        let both = get(json, "args").is_some() && get(json, "arguments").is_some();
+        if identity.is_none() && has_stash && has_headers && !both && !eager_alias() {
             // Nothing else to add: `$ctx.args` and `$ctx.arguments` become one map only
             // when a template uses them in a way that could tell.
             m.defer_args_alias();
@@ -335,7 +337,7 @@ mod tests {
     fn a_deferred_args_alias_is_indistinguishable_from_an_eager_one() {
         // Contexts that need nothing else added (stash and request headers present, no
         // identity to complete), so the alias is deferred: `arguments` only, `args` only,
-        // neither.
+        // neither; and both, where it is not (`args` must read `arguments`).
         let contexts = [
             json!({"arguments": {"limit": 5, "input": {"name": "Frankie"}},
                    "identity": {"sub": "u1", "issuer": "https://x/", "username": "u1",
@@ -345,6 +347,8 @@ mod tests {
                    "result": null}),
             json!({"args": {"limit": 7}, "request": {"headers": {}}, "stash": {"k": 1}}),
             json!({"request": {"headers": {}}, "stash": {}}),
+            json!({"arguments": {"limit": 1}, "args": {"limit": 99},
+                   "request": {"headers": {}}, "stash": {}}),
         ];
         let templates = [
             // Reads through to values (the alias never made)...
@@ -356,6 +360,10 @@ mod tests {
             "#set($a = $ctx.args)$util.qr($a.put(\"x\", 1))$ctx.arguments.x|$ctx.args.x",
             "$util.qr($ctx.arguments.put(\"y\", 2))$ctx.args.y $ctx.args.limit",
             "#set($x = $ctx.args.input)$util.qr($x.put(\"z\", 3))$ctx.arguments.input.z",
+            "#set($a = $ctx.arguments)$util.qr($a.put(\"x\", 1))$ctx.args.x|$ctx.arguments.x",
+            "#set($i = $ctx.args.input)$ctx.keySet() $ctx.arguments.input.name $ctx.args",
+            "#set($a = $ctx.args)$util.qr($a.put(\"w\", 4))$util.toJson($ctx.arguments)",
+            "$ctx.args.limit $ctx.arguments.limit $ctx.keySet()",
             "$ctx.keySet()",
             "$util.toJson($ctx)",
             "$ctx.size()",
@@ -373,9 +381,11 @@ mod tests {
             let context = Context::appsync(json.clone()).unwrap();
             let auth = context.auth_mode();
             let deferred = super::build_ctx(&context, crate::Profile::AppSync, auth);
-            assert!(
+            let both = json.get("args").is_some() && json.get("arguments").is_some();
+            assert_eq!(
                 matches!(&deferred, crate::value::Value::Map(m) if m.args_alias_pending()),
-                "not deferred for {json}"
+                !both,
+                "deferred or not for {json}"
             );
             for template in templates {
                 let t = engine.compile("t", template).unwrap();
