@@ -115,8 +115,52 @@ fn rows(ctx: &J) -> impl Iterator<Item = Row<'_>> {
     })
 }
 
+#[inline(always)]
 fn push_int(out: &mut String, i: i64) {
     out.push_str(itoa::Buffer::new().format(i));
+}
+
+/// The label both loop workloads compute: `A-name-id`, `P-name-bucket` or `I-name`.
+#[inline(always)]
+fn push_label(out: &mut String, row: &Row<'_>, bucket: i64) {
+    match row.status {
+        "active" => {
+            out.push_str("A-");
+            out.push_str(row.name);
+            out.push('-');
+            out.push_str(row.id);
+        }
+        "pending" => {
+            out.push_str("P-");
+            out.push_str(row.name);
+            out.push('-');
+            push_int(out, bucket);
+        }
+        _ => {
+            out.push_str("I-");
+            out.push_str(row.name);
+        }
+    }
+}
+
+/// `{"id": "<id>", "label": "`, how both loop workloads start a row.
+#[inline(always)]
+fn push_row_start(out: &mut String, row: &Row<'_>) {
+    out.push_str("{\"id\": \"");
+    out.push_str(row.id);
+    out.push_str("\", \"label\": \"");
+}
+
+/// `, "n": i, "cost": cost, "bucket": bucket`, the numbers both loop workloads print in
+/// each row.
+#[inline(always)]
+fn push_row_numbers(out: &mut String, i: i64, cost: i64, bucket: i64) {
+    out.push_str(", \"n\": ");
+    push_int(out, i);
+    out.push_str(", \"cost\": ");
+    push_int(out, cost);
+    out.push_str(", \"bucket\": ");
+    push_int(out, bucket);
 }
 
 /// `core_loop.vtl`.
@@ -130,39 +174,18 @@ pub fn core_loop(ctx: &J) -> String {
         let cost = row.qty * row.price;
         total += cost;
         let bucket = i % 7;
-        label.clear();
-        match row.status {
-            "active" => {
-                active += 1;
-                label.push_str("A-");
-                label.push_str(row.name);
-                label.push('-');
-                label.push_str(row.id);
-            }
-            "pending" => {
-                label.push_str("P-");
-                label.push_str(row.name);
-                label.push('-');
-                push_int(&mut label, bucket);
-            }
-            _ => {
-                label.push_str("I-");
-                label.push_str(row.name);
-            }
+        if row.status == "active" {
+            active += 1;
         }
+        label.clear();
+        push_label(&mut label, &row, bucket);
         if i > 1 {
             out.push(',');
         }
-        out.push_str("{\"id\": \"");
-        out.push_str(row.id);
-        out.push_str("\", \"label\": \"");
+        push_row_start(&mut out, &row);
         out.push_str(&label);
-        out.push_str("\", \"n\": ");
-        push_int(&mut out, i);
-        out.push_str(", \"cost\": ");
-        push_int(&mut out, cost);
-        out.push_str(", \"bucket\": ");
-        push_int(&mut out, bucket);
+        out.push('"');
+        push_row_numbers(&mut out, i, cost, bucket);
         out.push_str(", \"left\": ");
         push_int(&mut out, row.qty - 1);
         out.push_str("}\n");
@@ -190,33 +213,10 @@ pub fn core_macro(ctx: &J) -> String {
         if i > 1 {
             out.push(',');
         }
-        out.push_str("{\"id\": \"");
-        out.push_str(row.id);
-        out.push_str("\", \"label\": \"");
-        match row.status {
-            "active" => {
-                out.push_str("A-");
-                out.push_str(row.name);
-                out.push('-');
-                out.push_str(row.id);
-            }
-            "pending" => {
-                out.push_str("P-");
-                out.push_str(row.name);
-                out.push('-');
-                push_int(&mut out, bucket);
-            }
-            _ => {
-                out.push_str("I-");
-                out.push_str(row.name);
-            }
-        }
-        out.push_str("\", \"n\": ");
-        push_int(&mut out, i);
-        out.push_str(", \"cost\": ");
-        push_int(&mut out, cost);
-        out.push_str(", \"bucket\": ");
-        push_int(&mut out, bucket);
+        push_row_start(&mut out, &row);
+        push_label(&mut out, &row, bucket);
+        out.push('"');
+        push_row_numbers(&mut out, i, cost, bucket);
         out.push_str("}\n");
     }
     out.push_str("], \"count\": ");

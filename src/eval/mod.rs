@@ -1085,32 +1085,27 @@ impl<'t> Evaluator<'t> {
 
     /// The value of `e` when it is an int literal, or a reference to an int (a variable,
     /// or a number in the caller's JSON) that can be read without evaluating anything:
-    /// `$i + 1` and `$item.qty * $item.price` then copy and drop no values.
+    /// `$i + 1` and `$item.qty * $item.price` then copy and drop no values. An operation
+    /// is peeked one level deep: a peek that fails is followed by the evaluation, which
+    /// peeks again at every level below it (unbounded, that would grow quadratically).
     fn peek_int(&self, e: &Expr) -> Option<i32> {
-        match e {
-            // An operation on two such operands, one level deep: a peek that fails is
-            // followed by the evaluation, which peeks again at every level below it
-            // (unbounded, that would grow quadratically).
-            Expr::Binary(b) => match int_fast_path(
-                b.op,
-                &Value::Int(self.peek_leaf(&b.left)?),
-                &Value::Int(self.peek_leaf(&b.right)?),
-            )? {
-                Value::Int(i) => Some(i),
-                _ => None,
-            },
-            e => self.peek_leaf(e),
-        }
+        self.peek_operation(e, Self::peek_leaf)
     }
 
     /// [`Evaluator::peek_int`] one level deeper, for a whole `#set` right side:
     /// `$total + $item.qty * $item.price`.
     fn peek_int_deep(&self, e: &Expr) -> Option<i32> {
+        self.peek_operation(e, Self::peek_int)
+    }
+
+    /// `e` peeked as an operation on two `operand`s, or as a leaf.
+    #[inline(always)]
+    fn peek_operation(&self, e: &Expr, operand: fn(&Self, &Expr) -> Option<i32>) -> Option<i32> {
         match e {
             Expr::Binary(b) => match int_fast_path(
                 b.op,
-                &Value::Int(self.peek_int(&b.left)?),
-                &Value::Int(self.peek_int(&b.right)?),
+                &Value::Int(operand(self, &b.left)?),
+                &Value::Int(operand(self, &b.right)?),
             )? {
                 Value::Int(i) => Some(i),
                 _ => None,
