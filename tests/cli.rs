@@ -265,11 +265,9 @@ fn bench_times_warm_cold_and_parse() {
     for key in ["warm_ns", "cold_ns", "parse_ns"] {
         assert!(report[key].as_u64().is_some_and(|ns| ns > 0), "{report}");
     }
-    // A cold render includes the compile.
-    assert!(
-        report["cold_ns"].as_u64() > report["parse_ns"].as_u64(),
-        "{report}"
-    );
+    // (Whether a cold render takes longer than a compile is not asserted: both are medians
+    // of separate timings, and on a loaded machine a 20-iteration run can order them either
+    // way. Speed is for the benchmarks.)
     assert_eq!(
         (report["iterations"].as_u64(), report["runs"].as_u64()),
         (Some(20), Some(3))
