@@ -93,7 +93,6 @@ impl std::ops::Deref for Args {
     }
 }
 
-/// A `+` chain evaluated by [`Evaluator::sum`].
 /// `*slot = value`, checking here whether the old value needs dropping: most variables
 /// hold numbers between two `#set`s, and the drop glue's jump on the old value's kind,
 /// shared by every assignment, was mispredicted at about half of them.
@@ -109,10 +108,13 @@ fn store(slot: &mut Value, value: Value) {
 /// What `a + b` made (a string comes back as its text, not yet a `Value`: see
 /// [`Evaluator::set`]).
 enum Added {
+    /// A string (some side was one).
     Str(Arc<str>),
+    /// The numbers' sum, null if not numbers.
     Value(Value),
 }
 
+/// A `+` chain evaluated by [`Evaluator::sum`].
 enum Sum {
     /// No side was a string: the numbers' sum (null if not numbers).
     Value(Value),

@@ -50,6 +50,7 @@ pub(super) fn drop_items(items: Vec<Value>) {
         {
             *c.json.get_mut() = None;
             c.mods.set(0);
+            c.args_alias.set(false);
             spare.push(cell);
         }
     }
@@ -92,5 +93,20 @@ mod tests {
         let ctx = Context::appsync(json!({"arguments": {"l": [{"k": 1}, {"k": 2}]}})).unwrap();
         assert_eq!(changer.render(&ctx).unwrap().output, "[{k=9}, {k=9}]");
         assert_eq!(render(json!([{"k": 6}, {"k": 7}])), "6,7,2");
+    }
+
+    #[test]
+    fn kept_cells_are_reset() {
+        // A `$ctx` whose `args` alias is still deferred can end up in a list
+        // (`$l.add($ctx)`); its cell, kept when the list's items are dropped, must not carry
+        // the pending alias to the next map that reuses it.
+        let json = std::sync::Arc::new(json!({"arguments": {"a": 1}}));
+        let map = super::super::Map::lazy(super::super::lazy::JsonAt::root(json));
+        map.defer_args_alias();
+        super::drop_items(vec![super::super::Value::Map(map)]);
+        let cell = super::take().expect("the cell was kept");
+        assert!(!cell.args_alias.get());
+        assert!(cell.json.borrow().is_none());
+        assert_eq!(cell.mods.get(), 0);
     }
 }
