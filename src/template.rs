@@ -398,7 +398,9 @@ mod tests {
                 assert_eq!(render(false), render(true), "{template} with {json}");
             }
         }
-        // What the comparison stands on, for the first context.
+        // The eager order the comparison stands on (our set-up's, from before the alias
+        // could be deferred: the JSON's keys, then the added name; the AppSync guide does
+        // not document the order).
         let context = Context::appsync(json!({"arguments": {"limit": 5},
             "request": {"headers": {}}, "stash": {}}))
         .unwrap();

@@ -191,6 +191,17 @@ struct MapCell {
     json: RefCell<Option<lazy::JsonAt>>,
 }
 
+impl MapCell {
+    /// Resets a cell that holds no entries for reuse by another JSON-backed map. (Field by
+    /// field, not `MapCell::default()`: a default entries table would draw a new hasher
+    /// seed for every cell.)
+    fn reset(&mut self) {
+        *self.json.get_mut() = None;
+        self.mods.set(0);
+        self.args_alias.set(false);
+    }
+}
+
 impl List {
     /// A new list holding `items`.
     pub fn new(items: Vec<Value>) -> List {
@@ -479,6 +490,8 @@ impl Map {
         key: &str,
         f: impl FnOnce(Option<&serde_json::Value>) -> R,
     ) -> Option<R> {
+        // (Only these two keys depend on the deferred alias: the render's final look at an
+        // untouched stash must not make it.)
         if matches!(key, "args" | "arguments") {
             self.ready();
         }
@@ -707,9 +720,10 @@ const SMALL_ENTRIES: usize = 8;
 #[inline]
 fn entry<'e>(entries: &'e Entries, key: &str) -> Option<&'e Value> {
     if entries.len() <= SMALL_ENTRIES {
+        let key = StrKey(key);
         entries
             .iter()
-            .find(|(k, _)| matches!(k, Value::Str(s) if s.len() == key.len() && **s == *key))
+            .find(|(k, _)| indexmap::Equivalent::equivalent(&key, *k))
             .map(|(_, v)| v)
     } else {
         entries.get(&StrKey(key))

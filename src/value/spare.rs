@@ -48,9 +48,7 @@ pub(super) fn drop_items(items: Vec<Value>) {
             && let Some(c) = Rc::get_mut(&mut cell)
             && c.entries.get_mut().capacity() == 0
         {
-            *c.json.get_mut() = None;
-            c.mods.set(0);
-            c.args_alias.set(false);
+            c.reset();
             spare.push(cell);
         }
     }
