@@ -68,8 +68,9 @@ impl JsonAt {
         // `Arc` in `root` (by `root` itself, or by `child`, whose `pick` can only return a
         // node borrowed from its argument or a `'static` one); the `Rc` around the `Arc`
         // only adds an owner. That tree lives on the heap as long as `root`, which `self`
-        // holds; it never moves (an `Arc`'s contents stay put) and is never mutated: `Arc` hands out `&mut` only to a sole owner
-        // (`get_mut`/`make_mut`), and while `self` holds a count no other owner is sole.
+        // holds; it never moves (an `Arc`'s contents stay put) and is never mutated: `Arc`
+        // hands out `&mut` only to a sole owner (`get_mut`/`make_mut`), and while `self`
+        // holds a count no other owner is sole.
         // The returned borrow is tied to `&self`, so it cannot outlive `root`.
         #[allow(unsafe_code)]
         unsafe {
