@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use super::args::Args;
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
-use crate::value::{List, Map, MapHasher, Value, methods::natural_order};
+use crate::value::{List, Map, Value, methods::natural_order};
 
 /// Most elements `sortList` accepts (AppSync's documented limit).
 const SORT_LIMIT: usize = 1000;
@@ -98,7 +98,7 @@ pub(crate) fn map(name: &str, values: &[Value]) -> Outcome {
             let (source, keys) = (args.map(0)?, args.list(1)?);
             let keep = name == "copyAndRetainAllKeys";
             let keys = keys.borrow();
-            let mut out = indexmap::IndexMap::with_hasher(MapHasher::default());
+            let mut out = crate::value::Entries::default();
             for (k, v) in source.borrow().iter() {
                 if keys.contains(k) == keep {
                     out.insert(k.clone(), v.clone());

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use num_bigint::BigInt;
 
-use super::{List, Map, MapHasher, Object, Value};
+use super::{List, Map, Object, Value};
 
 /// JSON → template value: objects become `LinkedHashMap`s (key order kept), arrays
 /// `ArrayList`s, integers `Integer` when they fit 32 bits, else `Long`, else `BigInteger`,
@@ -41,8 +41,7 @@ fn from_json_at(json: &serde_json::Value, depth: usize, too_deep: &mut bool) -> 
                 .collect(),
         )),
         serde_json::Value::Object(entries) => {
-            let mut map =
-                indexmap::IndexMap::with_capacity_and_hasher(entries.len(), MapHasher::default());
+            let mut map = super::Entries::with_capacity(entries.len());
             for (k, v) in entries {
                 map.insert(
                     Value::Str(Arc::from(k.as_str())),

@@ -97,13 +97,12 @@ pub(crate) fn entries(at: &JsonAt, mut overrides: super::Entries) -> super::Entr
     let J::Object(obj) = at.json() else {
         return overrides;
     };
-    let mut out =
-        super::Entries::with_capacity_and_hasher(obj.len() + overrides.len(), Default::default());
+    let mut out = super::Entries::with_capacity(obj.len() + overrides.len());
     for (position, (k, v)) in obj.iter().enumerate() {
         let kept = if overrides.is_empty() {
             None
         } else {
-            overrides.shift_remove(&super::StrKey(k))
+            overrides.shift_remove_str(k)
         };
         let key: Arc<str> = Arc::from(k.as_str());
         let value = kept.unwrap_or_else(|| value_at(v, || entry_at(at, k, position)));

@@ -11,6 +11,7 @@
 
 pub(crate) mod arena;
 pub(crate) mod convert;
+mod entries;
 pub(crate) mod format;
 pub(crate) mod lazy;
 pub(crate) mod methods;
@@ -22,7 +23,7 @@ use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 
-use indexmap::IndexMap;
+pub use entries::Entries;
 use num_bigint::BigInt;
 
 use crate::ast::Block;
@@ -175,9 +176,6 @@ impl PathEnd<'_> {
 #[derive(Clone)]
 pub struct Map(Rc<MapCell>);
 
-/// The entries of a [`Map`].
-pub type Entries = IndexMap<Value, Value, MapHasher>;
-
 #[derive(Default)]
 struct MapCell {
     entries: RefCell<Entries>,
@@ -192,9 +190,7 @@ struct MapCell {
 }
 
 impl MapCell {
-    /// Resets a cell that holds no entries for reuse by another JSON-backed map. (Field by
-    /// field, not `MapCell::default()`: a default entries table would draw a new hasher
-    /// seed for every cell.)
+    /// Resets a cell that holds no entries for reuse by another JSON-backed map.
     fn reset(&mut self) {
         *self.json.get_mut() = None;
         self.mods.set(0);
@@ -409,7 +405,7 @@ impl Map {
         let obj = at.json().as_object();
         if let Some(obj) = obj {
             for (k, v) in obj {
-                match entry(&entries, k) {
+                match entries.get_str(k) {
                     Some(put) => f(EntryKey::Str(k), EntryValue::Value(put)),
                     None => f(EntryKey::Str(k), EntryValue::Json(v)),
                 }
@@ -435,7 +431,7 @@ impl Map {
 
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Map {
-        Map::new(IndexMap::with_capacity_and_hasher(n, MapHasher::default()))
+        Map::new(Entries::with_capacity(n))
     }
 
     /// Reads the entries. Never hold this across template evaluation.
@@ -466,7 +462,7 @@ impl Map {
 
     fn get_keyed(&self, key: &str, shared: impl FnOnce() -> Arc<str>) -> Option<Value> {
         self.ready();
-        if let Some(v) = entry(&self.0.entries.borrow(), key) {
+        if let Some(v) = self.0.entries.borrow().get_str(key) {
             return Some(v.clone());
         }
         // Backed by JSON: convert this entry only; a nested collection is kept so that the
@@ -495,7 +491,7 @@ impl Map {
         if matches!(key, "args" | "arguments") {
             self.ready();
         }
-        if entry(&self.0.entries.borrow(), key).is_some() {
+        if self.0.entries.borrow().get_str(key).is_some() {
             return None;
         }
         let json = self.0.json.borrow();
@@ -522,7 +518,7 @@ impl Map {
             return None;
         }
         // (Borrows are shared and held only while reading: `f` writes elsewhere.)
-        if let Some(v) = entry(&self.0.entries.borrow(), key) {
+        if let Some(v) = self.0.entries.borrow().get_str(key) {
             return match v {
                 _ if tail.is_empty() => Some(f(PathEnd::Value(v.clone()))),
                 Value::Map(next) => next.read_path(tail, f),
@@ -581,7 +577,7 @@ impl Map {
     /// Whether `key` is present and not null, without converting anything.
     pub(crate) fn has_value(&self, key: &str) -> bool {
         self.ready();
-        if let Some(v) = entry(&self.0.entries.borrow(), key) {
+        if let Some(v) = self.0.entries.borrow().get_str(key) {
             return !v.is_null();
         }
         match &*self.0.json.borrow() {
@@ -605,7 +601,7 @@ impl Map {
             && let Some(at) = self.0.json.borrow().clone()
         {
             // Backed by JSON: record the new value over it, without converting the rest.
-            let previous = match entry(&self.0.entries.borrow(), k) {
+            let previous = match self.0.entries.borrow().get_str(k) {
                 Some(v) => Some(v.clone()),
                 None => lazy::entry(&at, k).map(|(v, _)| v),
             };
@@ -633,7 +629,7 @@ impl Map {
             && let Some(at) = &*self.0.json.borrow()
         {
             let known =
-                entry(&self.0.entries.borrow(), k).is_some() || lazy::probe(at, k).is_some();
+                self.0.entries.borrow().get_str(k).is_some() || lazy::probe(at, k).is_some();
             if !known {
                 self.0.mods.set(self.0.mods.get().wrapping_add(1));
             }
@@ -708,25 +704,6 @@ impl Hash for StrKey<'_> {
 impl indexmap::Equivalent<Value> for StrKey<'_> {
     fn equivalent(&self, key: &Value) -> bool {
         matches!(key, Value::Str(s) if &**s == self.0)
-    }
-}
-
-/// Entries up to this many are searched in order rather than hashed.
-const SMALL_ENTRIES: usize = 8;
-
-/// `entries[key]` for a string key. The maps a render fills are mostly small (`$ctx`'s
-/// set-up entries, an `$input` with a key or two put): comparing a few keys is cheaper
-/// than hashing one.
-#[inline]
-fn entry<'e>(entries: &'e Entries, key: &str) -> Option<&'e Value> {
-    if entries.len() <= SMALL_ENTRIES {
-        let key = StrKey(key);
-        entries
-            .iter()
-            .find(|(k, _)| indexmap::Equivalent::equivalent(&key, *k))
-            .map(|(_, v)| v)
-    } else {
-        entries.get(&StrKey(key))
     }
 }
 
