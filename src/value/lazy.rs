@@ -175,11 +175,34 @@ fn find_at<'j>(obj: &'j serde_json::Map<String, J>, key: &str) -> Option<(usize,
             .find(|(_, (k, _))| {
                 k.len() == key.len()
                     && k.as_bytes().first() == key.as_bytes().first()
-                    && k.as_str() == key
+                    && same_bytes(k.as_bytes(), key.as_bytes())
             })
             .map(|(i, (_, v))| (i, v))
     } else {
         obj.get(key).map(|v| (0, v))
+    }
+}
+
+/// `a == b` for two slices of the same length, without a call to `memcmp` for the short
+/// ones (keys are mostly 2 to 16 bytes): two overlapping loads from each end. A property
+/// read in a loop (`$item.qty`) runs ~20 instructions fewer.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        s.get(at..at + N)
+            .and_then(|w| <[u8; N]>::try_from(w).ok())
+            .unwrap_or([0; N])
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..4 => a.first() == b.first() && a.last() == b.last() && a.get(n / 2) == b.get(n / 2),
+        4..8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -234,6 +257,20 @@ pub(crate) fn deeper_than(json: &J, max: usize) -> bool {
 mod tests {
     use crate::{Context, Engine};
     use serde_json::json;
+
+    #[test]
+    fn same_bytes_compares_every_position_of_every_length() {
+        for n in 0..40usize {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(super::same_bytes(&a, &a.clone()), "length {n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!super::same_bytes(&a, &b), "length {n}, differing at {at}");
+            }
+            assert!(!super::same_bytes(&a, &[a.as_slice(), b"x"].concat()));
+        }
+    }
 
     fn render(template: &str, ctx: serde_json::Value) -> String {
         let ctx = Context::appsync(ctx).unwrap();
