@@ -76,24 +76,32 @@ fn attribute(v: &Value, out: &mut String, depth: usize, jd: usize) {
         }
         return;
     }
+    // Scalars are written from where they are (no reference count touched for a string);
+    // only a character or an engine object is turned into a string first.
+    const TRUE: Value = Value::Bool(true);
+    let converted;
     let (kind, scalar) = match v {
-        Value::Null => ("NULL", Some(Value::Bool(true))),
-        Value::Str(_) => ("S", Some(v.clone())),
-        Value::Char(_) => ("S", Some(Value::str(&v.to_java_string()))),
-        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
-            ("N", Some(v.clone()))
+        Value::Null => ("NULL", Some(&TRUE)),
+        Value::Str(_) => ("S", Some(v)),
+        Value::Char(_) => {
+            converted = Value::str(&v.to_java_string());
+            ("S", Some(&converted))
         }
-        Value::Bool(_) => ("BOOL", Some(v.clone())),
+        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => ("N", Some(v)),
+        Value::Bool(_) => ("BOOL", Some(v)),
         Value::Map(_) => ("M", None),
         Value::List(_) => ("L", None),
         other if other.collection_items().is_some() => ("L", None),
-        other => ("S", Some(Value::str(&other.to_java_string()))),
+        other => {
+            converted = Value::str(&other.to_java_string());
+            ("S", Some(&converted))
+        }
     };
     if !open(kind, out, jd) {
         return;
     }
     match scalar {
-        Some(s) => payload(&s, out, jd + 1),
+        Some(s) => payload(s, out, jd + 1),
         None if jd + 1 > MAX_JSON_DEPTH => out.push_str("null"),
         None => match v {
             Value::Map(m) => entries(m, out, depth + 1, jd + 2),
