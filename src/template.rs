@@ -96,7 +96,7 @@ impl Template {
         let auth_mode = context.auth_mode();
         let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
         let ctx = build_ctx(context, engine.profile, auth_mode);
-        rt.context = context.ctx.clone();
+        rt.context = context.ctx.as_deref();
         if !ctx.is_null() {
             vars[builtin::CTX.0 as usize] = ctx.clone();
             vars[builtin::CONTEXT.0 as usize] = ctx;

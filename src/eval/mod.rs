@@ -164,7 +164,7 @@ pub(crate) struct Finished {
 }
 
 /// One render of one template.
-pub(crate) struct Evaluator<'t> {
+pub(crate) struct Evaluator<'t, 'c> {
     template: &'t ast::Template,
     source: &'t str,
     name: &'t str,
@@ -180,7 +180,7 @@ pub(crate) struct Evaluator<'t> {
     out: String,
     /// (Borrowed from the caller's frame: the record is a few hundred bytes, and moving it
     /// in and out of the evaluator cost more than the rest of a small render's set-up.)
-    rt: &'t mut Runtime,
+    rt: &'t mut Runtime<'c>,
     recursion: usize,
     total_iterations: usize,
     /// Operations left before the fuel limit (`u64::MAX` without one).
@@ -193,7 +193,7 @@ pub(crate) struct Evaluator<'t> {
     out_limit: usize,
 }
 
-impl<'t> Evaluator<'t> {
+impl<'t, 'c> Evaluator<'t, 'c> {
     pub(crate) fn new(
         template: &'t ast::Template,
         source: &'t str,
@@ -201,7 +201,7 @@ impl<'t> Evaluator<'t> {
         engine: &'t crate::Engine,
         vars: Vec<Value>,
         inputs: &'t serde_json::Map<String, serde_json::Value>,
-        rt: &'t mut Runtime,
+        rt: &'t mut Runtime<'c>,
     ) -> Self {
         // Pre-size the output from the template text (most templates emit about as much).
         let capacity = (source.len() * 2).next_power_of_two().min(1 << 16);
