@@ -24,10 +24,20 @@ pub struct VarId(pub u32);
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     names: Vec<Arc<str>>,
-    index: std::collections::HashMap<Arc<str>, VarId>,
+    // (foldhash rather than the standard SipHash: interning was ~1.1k instructions per name,
+    // 6% of compiling create_dog.)
+    index: std::collections::HashMap<Arc<str>, VarId, foldhash::fast::RandomState>,
 }
 
 impl Names {
+    /// No names yet, with room for `n` without growing.
+    pub fn with_capacity(n: usize) -> Names {
+        Names {
+            names: Vec::with_capacity(n),
+            index: std::collections::HashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
     /// Number of a name, allocating one if it is new.
     pub fn intern(&mut self, name: &str) -> VarId {
         if let Some(id) = self.index.get(name) {

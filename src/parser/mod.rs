@@ -31,7 +31,8 @@ pub(crate) struct ParseOptions {
 /// Parses a whole template.
 pub(crate) fn parse(source: &str, options: &ParseOptions) -> Result<ast::Template> {
     check_depth(source, options.max_depth)?;
-    let mut names = ast::Names::default();
+    // (Room for the built-ins and a typical template's own names: no regrowth.)
+    let mut names = ast::Names::with_capacity(lower::BUILTIN_NAMES.len() + 16);
     for builtin in lower::BUILTIN_NAMES {
         names.intern(builtin);
     }
