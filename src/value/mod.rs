@@ -235,6 +235,15 @@ impl List {
         &self.0.items
     }
 
+    /// [`List::borrow`], or `None` while the list is being changed.
+    pub(crate) fn try_borrow(&self) -> Option<Ref<'_, Vec<Value>>> {
+        if self.0.json.try_borrow().ok()?.is_some() {
+            // Converting needs the items to itself.
+            drop(self.0.items.try_borrow_mut().ok()?);
+        }
+        self.items().try_borrow().ok()
+    }
+
     /// Reads the items. Never hold this across template evaluation.
     pub fn borrow(&self) -> Ref<'_, Vec<Value>> {
         self.items().borrow()
@@ -432,6 +441,17 @@ impl Map {
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Map {
         Map::new(Entries::with_capacity(n))
+    }
+
+    /// [`Map::borrow`], or `None` while the map is being changed (a comparison reached
+    /// from the change itself: `$m.put($m, 1)` compares `$m` with the keys).
+    pub(crate) fn try_borrow(&self) -> Option<Ref<'_, Entries>> {
+        let pending = self.0.args_alias.get() || self.0.json.try_borrow().ok()?.is_some();
+        if pending {
+            // Making the entries first needs them to itself.
+            drop(self.0.entries.try_borrow_mut().ok()?);
+        }
+        self.entries().try_borrow().ok()
     }
 
     /// Reads the entries. Never hold this across template evaluation.
@@ -720,10 +740,12 @@ impl Hash for Value {
             Value::BigInt(b) => (4u8, &**b).hash(state),
             Value::Double(d) => (5u8, canonical_bits(*d)).hash(state),
             Value::Char(c) => (7u8, *c).hash(state),
-            // Equal collections have equal sizes; hashing contents would recurse without end
-            // on a collection that contains itself.
-            Value::List(l) => (8u8, l.len()).hash(state),
-            Value::Map(m) => (9u8, m.len()).hash(state),
+            // Not the contents, nor even the size: hashing contents would recurse without end
+            // on a collection that contains itself, and reading the size of a map while it is
+            // being changed (`$m.put($m, 1)` hashes `$m` to store it) would fail. Collections
+            // are rare keys.
+            Value::List(_) => state.write_u8(8),
+            Value::Map(_) => state.write_u8(9),
             Value::Entry(_) => state.write_u8(10),
             Value::Object(_) => state.write_u8(11),
         }
@@ -770,7 +792,9 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
             if x.ptr_eq(y) {
                 return true;
             }
-            let (x, y) = (x.borrow(), y.borrow());
+            let (Some(x), Some(y)) = (x.try_borrow(), y.try_borrow()) else {
+                return false;
+            };
             x.len() == y.len()
                 && x.iter()
                     .zip(y.iter())
@@ -780,10 +804,22 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
             if x.ptr_eq(y) {
                 return true;
             }
-            let (x, y) = (x.borrow(), y.borrow());
+            let (Some(x), Some(y)) = (x.try_borrow(), y.try_borrow()) else {
+                return false;
+            };
             x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| java_equals(v, w, depth + 1)))
+                && x.iter().all(|(k, v)| {
+                    // A collection key is looked for at this depth (`get` would start the
+                    // count again: a map that is its own key would recurse without end).
+                    let w = match k {
+                        Value::List(_) | Value::Map(_) | Value::Entry(_) | Value::Object(_) => y
+                            .iter()
+                            .find(|(k2, _)| java_equals(k, k2, depth + 1))
+                            .map(|(_, w)| w),
+                        _ => y.get(k),
+                    };
+                    w.is_some_and(|w| java_equals(v, w, depth + 1))
+                })
         }
         (Value::Entry(x), Value::Entry(y)) => {
             java_equals(&x.0, &y.0, depth + 1) && java_equals(&x.1, &y.1, depth + 1)
@@ -793,11 +829,12 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Object(Object::Class(x)), Value::Object(Object::Class(y))) => x == y,
         (Value::Object(Object::View(m, a)), Value::Object(Object::View(n, b))) => {
             a == b
-                && (m.ptr_eq(n) || {
-                    let (x, y) = (m.view_items(*a), n.view_items(*b));
-                    x.len() == y.len()
-                        && x.iter().zip(&y).all(|(p, q)| java_equals(p, q, depth + 1))
-                })
+                && (m.ptr_eq(n)
+                    || m.try_borrow().is_some() && n.try_borrow().is_some() && {
+                        let (x, y) = (m.view_items(*a), n.view_items(*b));
+                        x.len() == y.len()
+                            && x.iter().zip(&y).all(|(p, q)| java_equals(p, q, depth + 1))
+                    })
         }
         _ => false,
     }
@@ -1014,5 +1051,39 @@ mod tests {
         let m = List::new(vec![]);
         m.borrow_mut(true).push(Value::List(m.clone()));
         assert!(!java_equals(&Value::List(l), &Value::List(m), 0));
+    }
+
+    /// A collection used as its own key or element: storing it must not read it while it
+    /// is being changed, and comparing such collections must end. (Java computes the
+    /// `hashCode` of a map that is its own key without end; we answer instead.)
+    #[test]
+    fn collections_that_are_their_own_keys_neither_panic_nor_recurse() {
+        let render = |t: &str| {
+            let t = crate::Engine::new().compile("t", t).unwrap();
+            t.render(&crate::Context::new()).unwrap().output
+        };
+        assert_eq!(render("#set($a = {})$util.qr($a.put($a, 1))$a.size()"), "1");
+        // A second put of the same key replaces its value.
+        assert_eq!(
+            render("#set($a = {})$util.qr($a.put($a, 1))$util.qr($a.put($a, 2))$a.size()"),
+            "1"
+        );
+        assert_eq!(
+            render(
+                "#set($a = {})#set($b = {})$util.qr($a.put($a, 1))$util.qr($b.put($b, 1))\
+                 $a.equals($b) $a.equals($a) $b.containsKey($a) $a.containsKey($a)"
+            ),
+            "false true false true"
+        );
+        // Past eight entries the keys are hashed: the same holds.
+        let big = "#set($a = {})#foreach($i in [1..9])$util.qr($a.put($i, $i))#end\
+                   $util.qr($a.put($a, 1))$util.qr($a.put($a, 2))$a.size() $a.remove($a) $a.size()";
+        assert_eq!(render(big), "10 2 9");
+        assert_eq!(
+            render(
+                "#set($l = [])$util.qr($l.add($l))#set($m = {})$util.qr($m.put($l, $l))$m.size()"
+            ),
+            "1"
+        );
     }
 }
