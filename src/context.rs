@@ -75,17 +75,21 @@ impl AuthMode {
         let Some(serde_json::Value::Object(id)) = identity else {
             return AuthMode::ApiKey;
         };
-        let has = |k: &str| id.contains_key(k);
+        // (Linear search: serde_json's maps hash with SipHash, and these nine lookups were
+        // 2.4k instructions of every new context.)
+        use crate::value::lazy::find;
+        let has = |k: &str| find(id, k).is_some();
         if has("resolverContext") {
             AuthMode::AwsLambda
         } else if has("accountId") || has("userArn") || has("cognitoIdentityPoolId") {
             AuthMode::AwsIam
         } else if has("defaultAuthStrategy")
             || has("groups")
-            || id
-                .get("claims")
+            || find(id, "claims")
                 .and_then(|c| c.as_object())
-                .is_some_and(|c| c.contains_key("cognito:username") || c.contains_key("token_use"))
+                .is_some_and(|c| {
+                    find(c, "cognito:username").is_some() || find(c, "token_use").is_some()
+                })
         {
             AuthMode::AmazonCognitoUserPools
         } else {
@@ -215,7 +219,11 @@ impl Context {
     pub fn auth_mode(&self) -> AuthMode {
         self.auth_mode.unwrap_or_else(|| {
             *self.inferred_mode.get_or_init(|| {
-                AuthMode::infer(self.ctx.as_deref().and_then(|c| c.get("identity")))
+                AuthMode::infer(
+                    self.ctx
+                        .as_deref()
+                        .and_then(|c| crate::value::lazy::find(c.as_object()?, "identity")),
+                )
             })
         })
     }

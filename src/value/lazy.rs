@@ -229,28 +229,19 @@ pub(crate) fn len_with(at: &JsonAt, overrides: &super::Entries) -> usize {
     }
 }
 
-/// Whether `json` nests deeper than `max` (iterative: the JSON may be built in memory to
-/// any depth).
+/// Whether `json` nests deeper than `max`. Checked for every new context, so it is a walk
+/// of the containers only, stopping at `max` levels: the recursion is bounded by `max`
+/// whatever the JSON (which may be built in memory to any depth). (It used to push every
+/// node, scalars included, on a heap stack: 46k instructions for core_loop's context, now
+/// 21k.)
 pub(crate) fn deeper_than(json: &J, max: usize) -> bool {
-    let mut stack: Vec<(&J, usize)> = vec![(json, 0)];
-    while let Some((j, depth)) = stack.pop() {
-        match j {
-            J::Array(items) => {
-                if depth >= max {
-                    return true;
-                }
-                stack.extend(items.iter().map(|c| (c, depth + 1)));
-            }
-            J::Object(obj) => {
-                if depth >= max {
-                    return true;
-                }
-                stack.extend(obj.values().map(|c| (c, depth + 1)));
-            }
-            _ => {}
-        }
+    // (Scalars are skipped without a call: most nodes are scalars.)
+    let deeper = |c: &J| matches!(c, J::Array(_) | J::Object(_)) && deeper_than(c, max - 1);
+    match json {
+        J::Array(items) => max == 0 || items.iter().any(deeper),
+        J::Object(obj) => max == 0 || obj.values().any(deeper),
+        _ => false,
     }
-    false
 }
 
 #[cfg(test)]
@@ -346,14 +337,24 @@ mod tests {
     }
 
     #[test]
-    fn depth_is_checked_without_recursion() {
-        let mut deep = json!(1);
-        for _ in 0..5000 {
-            deep = serde_json::Value::Array(vec![deep]);
-        }
+    fn depth_check_stops_at_the_limit() {
+        let nested = |n: usize| {
+            let mut deep = json!(1);
+            for _ in 0..n {
+                deep = serde_json::Value::Array(vec![deep]);
+            }
+            deep
+        };
+        // The check goes no deeper than the limit, however deep the JSON.
+        let deep = nested(100_000);
         assert!(super::deeper_than(&deep, 512));
-        assert!(!super::deeper_than(&deep, 5000));
-        // Drop iteratively-built JSON without deep recursion.
+        // (Dropped without the deep recursion serde_json's drop would need.)
         std::mem::forget(deep);
+        // 512 nested containers reach depth 511: within a limit of 512; 513 are not.
+        assert!(!super::deeper_than(&nested(512), 512));
+        assert!(super::deeper_than(&nested(513), 512));
+        let wide = json!({"a": [1, {"b": 2}], "c": {"d": [3, [4]]}});
+        assert!(!super::deeper_than(&wide, 4));
+        assert!(super::deeper_than(&wide, 3));
     }
 }
