@@ -21,7 +21,8 @@ pub struct Context {
     /// cloning a context is cheap.
     pub(crate) ctx: Option<Arc<serde_json::Value>>,
     /// The variables: always a JSON object.
-    pub(crate) vars: Arc<serde_json::Value>,
+    /// (`None` for none: a context per request should not allocate an empty map.)
+    pub(crate) vars: Option<Arc<serde_json::Value>>,
     pub(crate) auth_mode: Option<AuthMode>,
     /// Whether some JSON here nests deeper than a render accepts, once checked.
     too_deep: OnceLock<bool>,
@@ -182,7 +183,7 @@ impl Context {
             Some(c) => Context::appsync(c)?,
             None => Context::new(),
         };
-        out.vars = Arc::new(serde_json::Value::Object(vars));
+        out.vars = Some(Arc::new(serde_json::Value::Object(vars)));
         Ok(out)
     }
 
@@ -230,12 +231,12 @@ impl Context {
 
     /// Adds (or replaces) a variable.
     pub fn with_var(mut self, name: &str, value: serde_json::Value) -> Context {
-        let mut vars = match Arc::unwrap_or_clone(self.vars) {
-            serde_json::Value::Object(m) => m,
+        let mut vars = match self.vars.map(Arc::unwrap_or_clone) {
+            Some(serde_json::Value::Object(m)) => m,
             _ => serde_json::Map::new(),
         };
         vars.insert(name.to_string(), value);
-        self.vars = Arc::new(serde_json::Value::Object(vars));
+        self.vars = Some(Arc::new(serde_json::Value::Object(vars)));
         self.too_deep = OnceLock::new();
         self
     }
@@ -248,8 +249,8 @@ impl Context {
     /// The variables (not `ctx`).
     pub(crate) fn vars_map(&self) -> &serde_json::Map<String, serde_json::Value> {
         static EMPTY: OnceLock<serde_json::Map<String, serde_json::Value>> = OnceLock::new();
-        match &*self.vars {
-            serde_json::Value::Object(m) => m,
+        match self.vars.as_deref() {
+            Some(serde_json::Value::Object(m)) => m,
             _ => EMPTY.get_or_init(serde_json::Map::new),
         }
     }
@@ -262,7 +263,8 @@ impl Context {
             self.ctx
                 .as_deref()
                 .is_some_and(|c| crate::value::lazy::deeper_than(c, max))
-                || crate::value::lazy::deeper_than(&self.vars, max + 1)
+                || (self.vars.as_deref())
+                    .is_some_and(|v| crate::value::lazy::deeper_than(v, max + 1))
         });
         if !deep {
             return None;

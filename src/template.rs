@@ -88,7 +88,9 @@ impl Template {
             }
             if let Some(id) = names.get(name) {
                 vars[id.0 as usize] = lazy::value_at(json, || {
-                    let root = vars_root.get_or_insert_with(|| JsonAt::root(context.vars.clone()));
+                    let root = vars_root.get_or_insert_with(|| {
+                        JsonAt::root(context.vars.clone().unwrap_or_default())
+                    });
                     lazy::entry_at(root, name, position)
                 });
             }
