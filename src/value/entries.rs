@@ -77,9 +77,19 @@ impl Entries {
     /// Moves the entries to a hash table with room for `n` more.
     #[cold]
     fn grow(&mut self, n: usize) {
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        use std::hash::BuildHasher;
         if let Repr::Small(v) = &mut self.0 {
             let mut m = IndexMap::with_capacity_and_hasher(v.len() + n, MapHasher::default());
-            m.extend(v.drain(..));
+            for (key, value) in v.drain(..) {
+                // Moved without comparing keys: keys that were different when put stay
+                // apart even if a list key has since changed to equal another (Java's table
+                // never compares keys when it grows either).
+                let hash = m.hasher().hash_one(&key);
+                if let RawEntryMut::Vacant(slot) = m.raw_entry_mut_v1().from_hash(hash, |_| false) {
+                    slot.insert_hashed_nocheck(hash, key, value);
+                }
+            }
             self.0 = Repr::Large(m);
         }
     }

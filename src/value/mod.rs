@@ -238,7 +238,8 @@ impl List {
     /// [`List::borrow`], or `None` while the list is being changed.
     pub(crate) fn try_borrow(&self) -> Option<Ref<'_, Vec<Value>>> {
         if self.0.json.try_borrow().ok()?.is_some() {
-            // Converting needs the items to itself.
+            // Converting needs the JSON and the items to itself.
+            drop(self.0.json.try_borrow_mut().ok()?);
             drop(self.0.items.try_borrow_mut().ok()?);
         }
         self.items().try_borrow().ok()
@@ -446,9 +447,13 @@ impl Map {
     /// [`Map::borrow`], or `None` while the map is being changed (a comparison reached
     /// from the change itself: `$m.put($m, 1)` compares `$m` with the keys).
     pub(crate) fn try_borrow(&self) -> Option<Ref<'_, Entries>> {
-        let pending = self.0.args_alias.get() || self.0.json.try_borrow().ok()?.is_some();
-        if pending {
-            // Making the entries first needs them to itself.
+        // Making the entries first (converting the JSON, adding the alias) needs what it
+        // changes to itself.
+        let json = self.0.json.try_borrow().ok()?.is_some();
+        if json {
+            drop(self.0.json.try_borrow_mut().ok()?);
+        }
+        if json || self.0.args_alias.get() {
             drop(self.0.entries.try_borrow_mut().ok()?);
         }
         self.entries().try_borrow().ok()
@@ -774,11 +779,24 @@ impl Eq for Value {}
 /// collection that contains itself would otherwise never finish; Java overflows its stack).
 const MAX_COMPARE_DEPTH: usize = 64;
 
+/// Comparisons one `equals` may make before it answers "not equal". Shared
+/// sub-collections (a list holding the same list twice, 64 levels deep) or maps whose keys
+/// are collections make the comparisons multiply at every level: without a budget one
+/// `equals` could run for ever. Java would take as long; AppSync would time out.
+const MAX_COMPARE_STEPS: usize = 1_000_000;
+
 /// Java `a.equals(b)`.
 pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
-    if depth > MAX_COMPARE_DEPTH {
+    let mut budget = MAX_COMPARE_STEPS;
+    equals_within(a, b, depth, &mut budget)
+}
+
+/// [`java_equals`] spending one of `budget`'s steps per pair compared.
+fn equals_within(a: &Value, b: &Value, depth: usize, budget: &mut usize) -> bool {
+    if depth > MAX_COMPARE_DEPTH || *budget == 0 {
         return false;
     }
+    *budget -= 1;
     match (a, b) {
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -798,7 +816,7 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
             x.len() == y.len()
                 && x.iter()
                     .zip(y.iter())
-                    .all(|(a, b)| java_equals(a, b, depth + 1))
+                    .all(|(a, b)| equals_within(a, b, depth + 1, budget))
         }
         (Value::Map(x), Value::Map(y)) => {
             if x.ptr_eq(y) {
@@ -814,15 +832,16 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
                     let w = match k {
                         Value::List(_) | Value::Map(_) | Value::Entry(_) | Value::Object(_) => y
                             .iter()
-                            .find(|(k2, _)| java_equals(k, k2, depth + 1))
+                            .find(|(k2, _)| equals_within(k, k2, depth + 1, budget))
                             .map(|(_, w)| w),
                         _ => y.get(k),
                     };
-                    w.is_some_and(|w| java_equals(v, w, depth + 1))
+                    w.is_some_and(|w| equals_within(v, w, depth + 1, budget))
                 })
         }
         (Value::Entry(x), Value::Entry(y)) => {
-            java_equals(&x.0, &y.0, depth + 1) && java_equals(&x.1, &y.1, depth + 1)
+            equals_within(&x.0, &y.0, depth + 1, budget)
+                && equals_within(&x.1, &y.1, depth + 1, budget)
         }
         (Value::Object(Object::Loop(x)), Value::Object(Object::Loop(y))) => Rc::ptr_eq(x, y),
         (Value::Object(Object::Util(x)), Value::Object(Object::Util(y))) => x == y,
@@ -833,7 +852,9 @@ pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
                     || m.try_borrow().is_some() && n.try_borrow().is_some() && {
                         let (x, y) = (m.view_items(*a), n.view_items(*b));
                         x.len() == y.len()
-                            && x.iter().zip(&y).all(|(p, q)| java_equals(p, q, depth + 1))
+                            && x.iter()
+                                .zip(&y)
+                                .all(|(p, q)| equals_within(p, q, depth + 1, budget))
                     })
         }
         _ => false,
@@ -1085,5 +1106,45 @@ mod tests {
             ),
             "1"
         );
+        // Maps whose keys are each other: every level of the comparison branches, and the
+        // step budget ends it.
+        let tangled = "#set($a={})#set($a2={})#set($b={})#set($b2={})\
+            $util.qr($a.put($a,1))$util.qr($a.put($a2,1))$util.qr($a2.put($a,1))$util.qr($a2.put($a2,1))\
+            $util.qr($b.put($b,1))$util.qr($b.put($b2,1))$util.qr($b2.put($b,1))$util.qr($b2.put($b2,1))\
+            $a.equals($b)";
+        assert_eq!(render(tangled), "false");
+    }
+
+    /// Keys different when put stay different when the entries move to a hash table, even
+    /// if a list key has changed since to equal another (Velocity 1.7 renders `9 A`).
+    #[test]
+    fn growing_past_eight_entries_keeps_every_key() {
+        let t = "#set($m={})#set($a=[])#set($b=[1])$util.qr($m.put($a,\"A\"))\
+                 $util.qr($m.put($b,\"B\"))$util.qr($b.clear())\
+                 #foreach($i in [1..7])$util.qr($m.put($i,$i))#end$m.size() $m.get($a)";
+        let t = crate::Engine::new().compile("t", t).unwrap();
+        assert_eq!(t.render(&crate::Context::new()).unwrap().output, "9 A");
+    }
+
+    /// Shared sub-collections compared level by level (Velocity 1.7 renders `true` for
+    /// two levels); a comparison that would take more than the step budget (2^40 pairs
+    /// here) answers instead of running for ever.
+    #[test]
+    fn comparisons_of_shared_collections_end() {
+        let render = |levels: usize| {
+            let mut t = String::from("#set($x0=[1])#set($y0=[1])");
+            for i in 1..=levels {
+                let p = i - 1;
+                t.push_str(&format!(
+                    "#set($x{i}=[$x{p},$x{p}])#set($y{i}=[$y{p},$y{p}])"
+                ));
+            }
+            t.push_str(&format!("$x{levels}.equals($y{levels})"));
+            let t = crate::Engine::new().compile("t", &t).unwrap();
+            t.render(&crate::Context::new()).unwrap().output
+        };
+        assert_eq!(render(2), "true");
+        assert_eq!(render(12), "true");
+        assert_eq!(render(40), "false");
     }
 }
