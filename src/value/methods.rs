@@ -240,10 +240,31 @@ fn cmp_int(o: Ordering) -> i32 {
 
 /// Java `hashCode()` of a value (strings, numbers, booleans, collections).
 pub(crate) fn hash_code(v: &Value, depth: usize) -> i32 {
+    hash_code_memo(v, depth, &mut std::collections::HashMap::new())
+}
+
+/// [`hash_code`], remembering each collection's hash at each depth: a collection shared at
+/// many places (a list holding one list twice, 40 levels deep) is hashed once per depth
+/// instead of once per path, which would be 2^40 times.
+fn hash_code_memo(
+    v: &Value,
+    depth: usize,
+    memo: &mut std::collections::HashMap<(usize, usize), i32>,
+) -> i32 {
     if depth > 64 {
         return 0;
     }
-    match v {
+    let key = match v {
+        Value::List(l) => Some((l.addr(), depth)),
+        Value::Map(m) => Some((m.addr(), depth)),
+        _ => None,
+    };
+    if let Some(key) = key
+        && let Some(h) = memo.get(&key)
+    {
+        return *h;
+    }
+    let h = match v {
         Value::Null => 0,
         Value::Bool(b) => {
             if *b {
@@ -267,20 +288,40 @@ pub(crate) fn hash_code(v: &Value, depth: usize) -> i32 {
             .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u))),
         Value::Char(c) => *c as i32,
         Value::List(l) => l.borrow().iter().fold(1i32, |h, x| {
-            h.wrapping_mul(31).wrapping_add(hash_code(x, depth + 1))
+            h.wrapping_mul(31)
+                .wrapping_add(hash_code_memo(x, depth + 1, memo))
         }),
         Value::Map(m) => m.borrow().iter().fold(0i32, |h, (k, x)| {
-            h.wrapping_add(hash_code(k, depth + 1) ^ hash_code(x, depth + 1))
+            h.wrapping_add(hash_code_memo(k, depth + 1, memo) ^ hash_code_memo(x, depth + 1, memo))
         }),
-        Value::Entry(e) => hash_code(&e.0, depth + 1) ^ hash_code(&e.1, depth + 1),
+        Value::Entry(e) => {
+            hash_code_memo(&e.0, depth + 1, memo) ^ hash_code_memo(&e.1, depth + 1, memo)
+        }
         Value::BigInt(b) => i64::try_from(&**b)
             .map(|l| (l ^ (l >> 32)) as i32)
             .unwrap_or(0),
-        Value::Object(Object::View(m, view)) => {
-            hash_code(&Value::list(m.view_items(*view)), depth + 1)
+        // `keySet()` and `entrySet()` are sets: the sum of their items' hashes. `values()`
+        // has Java's identity hash, which nothing can reproduce: hashed as a list. The items
+        // are one level down (not gathered in a list made here: a temporary list's address
+        // could be reused by the next one and hit the memo).
+        Value::Object(Object::View(m, view)) if depth < 64 => {
+            let items = m.view_items(*view);
+            let item = |x: &Value, memo: &mut _| hash_code_memo(x, depth + 2, memo);
+            match view {
+                MapView::Values => items
+                    .iter()
+                    .fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(item(x, memo))),
+                MapView::Keys | MapView::Entries => items
+                    .iter()
+                    .fold(0i32, |h, x| h.wrapping_add(item(x, memo))),
+            }
         }
         Value::Object(_) => 0,
+    };
+    if let Some(key) = key {
+        memo.insert(key, h);
     }
+    h
 }
 
 /// Static methods reachable through any instance (`$n.parseInt('17')`, `$s.format(...)`).
@@ -963,5 +1004,34 @@ mod tests {
     #[test]
     fn string_hash_code_is_javas() {
         assert_eq!(hash_code(&Value::str("hello"), 0), 99162322);
+    }
+
+    /// Shared sub-collections hash as Java hashes them (Velocity 1.7 renders
+    /// `2064353128771 195 128771` for the first template), and a collection shared at
+    /// every level of 40 is hashed once per level rather than 2^40 times.
+    #[test]
+    fn hash_codes_of_shared_collections_are_javas_and_quick() {
+        let render = |t: &str| {
+            let t = crate::Engine::new().compile("t", t).unwrap();
+            t.render(&crate::Context::new()).unwrap().output
+        };
+        assert_eq!(
+            render(
+                "#set($x0=[1])#set($x1=[$x0,$x0])#set($x2=[$x1,$x1])#set($x3=[$x2,$x2])\
+                 $x3.hashCode() #set($m={\"a\":$x2,\"b\":$x2})$m.hashCode() \
+                 $m.keySet().hashCode() $m.entrySet().hashCode()"
+            ),
+            "2064353128771 195 128771"
+        );
+        let mut t = String::from("#set($x0=[1])");
+        for i in 1..=40 {
+            t.push_str(&format!("#set($x{i}=[$x{p},$x{p}])", p = i - 1));
+        }
+        t.push_str("$x40.hashCode()");
+        // h(x0) = 32 and h(x(i+1)) = (31 + h(xi)) * 31 + h(xi), in 32-bit arithmetic.
+        let expected = (0..40).fold(32i32, |h, _| {
+            31i32.wrapping_add(h).wrapping_mul(31).wrapping_add(h)
+        });
+        assert_eq!(render(&t), expected.to_string());
     }
 }
