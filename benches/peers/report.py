@@ -11,6 +11,7 @@ with ours (UUIDs masked).
 """
 
 import json
+import statistics
 import os
 import re
 import sys
@@ -38,7 +39,9 @@ def load(results, eid):
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             return None, f.read().strip() or "unknown reason"
-    rows = {}
+    # One line per workload and round (`--rounds`): a workload's figures are the medians
+    # of its rounds that did not fail; it is a failure only if every round failed.
+    lines = {}
     path = os.path.join(results, eid + ".jsonl")
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
@@ -49,10 +52,22 @@ def load(results, eid):
                         r = json.loads(line)
                     except ValueError:
                         continue
-                    rows[r.get("workload")] = r
-    if not rows:
+                    lines.setdefault(r.get("workload"), []).append(r)
+    if not lines:
         return None, "no results"
-    return rows, None
+    return {w: across_rounds(rs) for w, rs in lines.items()}, None
+
+
+def across_rounds(rs):
+    good = [r for r in rs if "error" not in r and r.get("warm_ns")]
+    if not good:
+        return rs[-1]
+    out = dict(good[-1])
+    for key in ("warm_ns", "cold_ns", "parse_ns"):
+        values = [r[key] for r in good if isinstance(r.get(key), (int, float))]
+        if values:
+            out[key] = statistics.median(values)
+    return out
 
 
 def main():
