@@ -15,6 +15,28 @@ use super::{MapHasher, Value};
 /// Entries up to this many are kept in order in a vector and searched by comparison.
 const SMALL: usize = 8;
 
+/// Whether `k` is the string key `key`.
+#[inline(always)]
+fn is_str(k: &Value, key: &str) -> bool {
+    matches!(k, Value::Str(s) if &**s == key)
+}
+
+/// A borrowed string key, looked up in the table without building a [`Value`]: it hashes
+/// as a `Value::Str` of the same text does.
+struct StrKey<'a>(&'a str);
+
+impl std::hash::Hash for StrKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        super::StrKeyHash(super::TAG_STR, self.0).hash(state)
+    }
+}
+
+impl indexmap::Equivalent<Value> for StrKey<'_> {
+    fn equivalent(&self, key: &Value) -> bool {
+        is_str(key, self.0)
+    }
+}
+
 /// Insertion-ordered entries of a [`super::Map`].
 #[derive(Clone, Default)]
 pub struct Entries(Repr);
@@ -116,11 +138,8 @@ impl Entries {
     #[inline(always)]
     pub fn get_str(&self, key: &str) -> Option<&Value> {
         match &self.0 {
-            Repr::Small(v) => v
-                .iter()
-                .find(|(k, _)| matches!(k, Value::Str(s) if &**s == key))
-                .map(|(_, v)| v),
-            Repr::Large(m) => m.get(&super::StrKey(key)),
+            Repr::Small(v) => v.iter().find(|(k, _)| is_str(k, key)).map(|(_, v)| v),
+            Repr::Large(m) => m.get(&StrKey(key)),
         }
     }
 
@@ -171,12 +190,10 @@ impl Entries {
     pub fn shift_remove_str(&mut self, key: &str) -> Option<Value> {
         match &mut self.0 {
             Repr::Small(v) => {
-                let i = v
-                    .iter()
-                    .position(|(k, _)| matches!(k, Value::Str(s) if &**s == key))?;
+                let i = v.iter().position(|(k, _)| is_str(k, key))?;
                 Some(v.remove(i).1)
             }
-            Repr::Large(m) => m.shift_remove(&super::StrKey(key)),
+            Repr::Large(m) => m.shift_remove(&StrKey(key)),
         }
     }
 
@@ -213,12 +230,12 @@ impl Entries {
     }
 
     /// The keys, in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &Value> {
         self.iter().map(|(k, _)| k)
     }
 
     /// The values, in order.
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> {
         self.iter().map(|(_, v)| v)
     }
 }
@@ -228,15 +245,6 @@ impl Extend<(Value, Value)> for Entries {
         for (k, v) in entries {
             self.insert(k, v);
         }
-    }
-}
-
-impl FromIterator<(Value, Value)> for Entries {
-    fn from_iter<I: IntoIterator<Item = (Value, Value)>>(entries: I) -> Self {
-        let entries = entries.into_iter();
-        let mut out = Entries::with_capacity(entries.size_hint().0);
-        out.extend(entries);
-        out
     }
 }
 
@@ -280,15 +288,6 @@ impl<'a> Iterator for Iter<'a> {
         match self {
             Iter::Small(i) => i.size_hint(),
             Iter::Large(i) => i.size_hint(),
-        }
-    }
-}
-
-impl DoubleEndedIterator for Iter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        match self {
-            Iter::Small(i) => i.next_back().map(|(k, v)| (k, v)),
-            Iter::Large(i) => i.next_back(),
         }
     }
 }

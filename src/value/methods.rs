@@ -183,7 +183,7 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
             return Ok(Value::Str(Arc::from(target.to_java_string())));
         }
         ("equals", [other]) => return Ok(Value::Bool(target == other)),
-        ("hashCode", []) => return Ok(Value::Int(hash_code(target, 0))),
+        ("hashCode", []) => return Ok(Value::Int(hash_code(target))),
         _ => {}
     }
     match target {
@@ -239,8 +239,8 @@ fn cmp_int(o: Ordering) -> i32 {
 }
 
 /// Java `hashCode()` of a value (strings, numbers, booleans, collections).
-pub(crate) fn hash_code(v: &Value, depth: usize) -> i32 {
-    hash_code_memo(v, depth, &mut std::collections::HashMap::new())
+pub(crate) fn hash_code(v: &Value) -> i32 {
+    hash_code_memo(v, 0, &mut std::collections::HashMap::new())
 }
 
 /// [`hash_code`], remembering each collection's hash at each depth: a collection shared at
@@ -1003,7 +1003,7 @@ mod tests {
 
     #[test]
     fn string_hash_code_is_javas() {
-        assert_eq!(hash_code(&Value::str("hello"), 0), 99162322);
+        assert_eq!(hash_code(&Value::str("hello")), 99162322);
     }
 
     /// Shared sub-collections hash as Java hashes them (Velocity 1.7 renders

@@ -713,24 +713,10 @@ impl Map {
     }
 }
 
-/// Looks up a map by `&str` without building a `Value`.
+/// How a string is hashed, as a [`Value`] or as a borrowed key
+/// ([`entries`]' lookups by `&str` build no `Value`).
 #[derive(Hash)]
 struct StrKeyHash<'a>(u8, &'a str);
-
-/// A borrowed string key.
-pub(crate) struct StrKey<'a>(pub &'a str);
-
-impl Hash for StrKey<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        StrKeyHash(TAG_STR, self.0).hash(state)
-    }
-}
-
-impl indexmap::Equivalent<Value> for StrKey<'_> {
-    fn equivalent(&self, key: &Value) -> bool {
-        matches!(key, Value::Str(s) if &**s == self.0)
-    }
-}
 
 const TAG_STR: u8 = 6;
 
@@ -769,7 +755,7 @@ fn canonical_bits(d: f64) -> u64 {
 impl PartialEq for Value {
     /// Java `equals`.
     fn eq(&self, other: &Value) -> bool {
-        java_equals(self, other, 0)
+        java_equals(self, other)
     }
 }
 
@@ -786,9 +772,9 @@ const MAX_COMPARE_DEPTH: usize = 64;
 const MAX_COMPARE_STEPS: usize = 1_000_000;
 
 /// Java `a.equals(b)`.
-pub(crate) fn java_equals(a: &Value, b: &Value, depth: usize) -> bool {
+pub(crate) fn java_equals(a: &Value, b: &Value) -> bool {
     let mut budget = MAX_COMPARE_STEPS;
-    equals_within(a, b, depth, &mut budget)
+    equals_within(a, b, 0, &mut budget)
 }
 
 /// [`java_equals`] spending one of `budget`'s steps per pair compared.
@@ -1071,12 +1057,14 @@ mod tests {
         l.borrow_mut(true).push(Value::List(l.clone()));
         let m = List::new(vec![]);
         m.borrow_mut(true).push(Value::List(m.clone()));
-        assert!(!java_equals(&Value::List(l), &Value::List(m), 0));
+        assert!(!java_equals(&Value::List(l), &Value::List(m)));
     }
 
     /// A collection used as its own key or element: storing it must not read it while it
-    /// is being changed, and comparing such collections must end. (Java computes the
-    /// `hashCode` of a map that is its own key without end; we answer instead.)
+    /// is being changed, and comparing such collections must end. Only the first answer
+    /// (`1`) is Velocity 1.7's; for every later one Java computes the `hashCode` of a
+    /// collection that contains itself without end (a `StackOverflowError`), and these are
+    /// the answers we give instead.
     #[test]
     fn collections_that_are_their_own_keys_neither_panic_nor_recurse() {
         let render = |t: &str| {
