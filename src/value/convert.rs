@@ -137,6 +137,14 @@ pub(crate) fn fits_node_limit(v: &Value) -> bool {
         }
     }
     let mut budget = crate::limits::HARD_NODE_LIMIT;
+    // (A map over JSON with only flat values put into it, `$ctx.args.input` after a `put`,
+    // counts itself and one per entry: no walk needed. −370 of create_dog's 12.8k
+    // instructions.)
+    if let Value::Map(m) = v
+        && let Some(n) = m.flat_over_json()
+    {
+        return n < budget;
+    }
     count(v, 0, &mut budget)
 }
 
@@ -211,6 +219,25 @@ mod tests {
             classes,
             ["Integer", "Long", "BigInteger", "Double", "Double"]
         );
+    }
+
+    #[test]
+    fn flat_maps_over_json_fit_without_a_walk() {
+        let json = std::sync::Arc::new(serde_json::json!({"a": {"deep": [1, 2]}, "b": "x"}));
+        let m = super::super::Map::lazy(super::super::lazy::JsonAt::root(json));
+        m.put(Value::str("userId"), Value::str("u"));
+        m.put(Value::str("b"), Value::Int(1));
+        assert_eq!(m.flat_over_json(), Some(4)); // an upper bound: `b` is counted twice
+        assert!(fits_node_limit(&Value::Map(m.clone())));
+        // A collection put over the JSON takes the walk, which sees what it holds.
+        let mut shared = crate::value::List::new(vec![Value::Int(0)]);
+        for _ in 0..24 {
+            shared =
+                crate::value::List::new(vec![Value::List(shared.clone()), Value::List(shared)]);
+        }
+        m.put(Value::str("l"), Value::List(shared));
+        assert_eq!(m.flat_over_json(), None);
+        assert!(!fits_node_limit(&Value::Map(m)));
     }
 
     #[test]

@@ -21,6 +21,17 @@ fn is_str(k: &Value, key: &str) -> bool {
     matches!(k, Value::Str(s) if &**s == key)
 }
 
+/// `k.equals(key)`. String keys (nearly all) are compared directly: the general comparison
+/// is a call that sets up a step budget for nested collections (−100 instructions of an
+/// insert into a small map).
+#[inline]
+fn same_key(k: &Value, key: &Value) -> bool {
+    match key {
+        Value::Str(s) => is_str(k, s),
+        _ => k == key,
+    }
+}
+
 /// A borrowed string key, looked up in the table without building a [`Value`]: it hashes
 /// as a `Value::Str` of the same text does.
 struct StrKey<'a>(&'a str);
@@ -119,7 +130,7 @@ impl Entries {
     /// The position of `key`.
     pub fn get_index_of(&self, key: &Value) -> Option<usize> {
         match &self.0 {
-            Repr::Small(v) => v.iter().position(|(k, _)| k == key),
+            Repr::Small(v) => v.iter().position(|(k, _)| same_key(k, key)),
             Repr::Large(m) => m.get_index_of(key),
         }
     }
@@ -127,7 +138,7 @@ impl Entries {
     /// The value of `key`.
     pub fn get(&self, key: &Value) -> Option<&Value> {
         match &self.0 {
-            Repr::Small(v) => v.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Repr::Small(v) => v.iter().find(|(k, _)| same_key(k, key)).map(|(_, v)| v),
             Repr::Large(m) => m.get(key),
         }
     }
@@ -161,7 +172,7 @@ impl Entries {
     pub fn insert(&mut self, key: Value, value: Value) -> Option<Value> {
         match &mut self.0 {
             Repr::Small(v) => {
-                if let Some((_, old)) = v.iter_mut().find(|(k, _)| *k == key) {
+                if let Some((_, old)) = v.iter_mut().find(|(k, _)| same_key(k, &key)) {
                     return Some(std::mem::replace(old, value));
                 }
                 if v.len() < SMALL {
@@ -179,7 +190,7 @@ impl Entries {
     pub fn shift_remove(&mut self, key: &Value) -> Option<Value> {
         match &mut self.0 {
             Repr::Small(v) => {
-                let i = v.iter().position(|(k, _)| k == key)?;
+                let i = v.iter().position(|(k, _)| same_key(k, key))?;
                 Some(v.remove(i).1)
             }
             Repr::Large(m) => m.shift_remove(key),
@@ -208,7 +219,7 @@ impl Entries {
     /// The value of `key`, to change in place.
     pub fn get_mut(&mut self, key: &Value) -> Option<&mut Value> {
         match &mut self.0 {
-            Repr::Small(v) => v.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            Repr::Small(v) => v.iter_mut().find(|(k, _)| same_key(k, key)).map(|(_, v)| v),
             Repr::Large(m) => m.get_mut(key),
         }
     }

@@ -433,6 +433,23 @@ impl Map {
         }
     }
 
+    /// For a map still backed by JSON whose entries put or handed out since are all flat (no
+    /// collection among them): how many entries it has at most. `None` otherwise.
+    pub(crate) fn flat_over_json(&self) -> Option<usize> {
+        self.ready();
+        let json = self.0.json.borrow();
+        let obj_len = json
+            .as_ref()?
+            .json()
+            .as_object()
+            .map_or(0, serde_json::Map::len);
+        let entries = self.0.entries.borrow();
+        let flat = entries
+            .values()
+            .all(|v| v.is_scalar() || matches!(v, Value::Str(_) | Value::BigInt(_)));
+        flat.then_some(obj_len + entries.len())
+    }
+
     /// Room for `n` more entries put (or handed out) without growing, even while the map
     /// is still backed by JSON.
     pub(crate) fn reserve(&self, n: usize) {
