@@ -65,10 +65,6 @@ impl Template {
         let inner = &*self.inner;
         let engine = &inner.engine;
         let names = &inner.ast.names;
-        // (`resize_with`: writing a null is one store; `vec![Value::Null; n]` calls the
-        // general clone for each slot.)
-        let mut vars = Vec::with_capacity(names.len());
-        vars.resize_with(names.len(), || Value::Null);
         let too_deep = |what: &str| {
             Error::new(ErrorKind::Context {
                 message: format!(
@@ -81,34 +77,62 @@ impl Template {
         if let Some(what) = context.too_deep() {
             return Err(too_deep(what));
         }
+        let auth_mode = context.auth_mode();
+        let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
+        let ctx = build_ctx(context, engine.profile, auth_mode);
+        rt.context = context.ctx.as_deref();
+        let appsync = engine.profile == Profile::AppSync;
+        let has_ctx = !ctx.is_null();
+        let util = |ns| match appsync {
+            true => Value::Object(Object::Util(ns)),
+            false => Value::Null,
+        };
+        // The builtins' slots, in `parser::builtin`'s order, are pushed rather than written
+        // over nulls (each overwrite dropped a null through the general drop: ~70
+        // instructions a render); the other slots are nulls (`resize_with` stores them;
+        // `vec![Value::Null; n]` would call the general clone for each).
+        const _: () = assert!(
+            builtin::CTX.0 == 0
+                && builtin::CONTEXT.0 == 1
+                && builtin::UTIL.0 == 2
+                && builtin::UTILS.0 == 3
+                && builtin::EXTENSIONS.0 == 8
+        );
+        let mut vars = Vec::with_capacity(names.len());
+        vars.extend([
+            ctx.clone(),
+            ctx,
+            util(Namespace::Root),
+            util(Namespace::Root),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            util(Namespace::Extensions),
+        ]);
+        vars.resize_with(names.len(), || Value::Null);
+        // A variable of the context named as a builtin the render sets is hidden by it.
+        let hidden = |id: ast::VarId| {
+            (has_ctx && (id == builtin::CTX || id == builtin::CONTEXT))
+                || (appsync
+                    && (id == builtin::UTIL || id == builtin::UTILS || id == builtin::EXTENSIONS))
+        };
         let mut vars_root = None;
         for (position, (name, json)) in context.vars_map().iter().enumerate() {
             if json.is_null() {
                 continue;
             }
-            if let Some(id) = names.get(name) {
-                vars[id.0 as usize] = lazy::value_at(json, || {
+            if let Some(id) = names.get(name)
+                && !hidden(id)
+                && let Some(slot) = vars.get_mut(id.0 as usize)
+            {
+                *slot = lazy::value_at(json, || {
                     let root = vars_root.get_or_insert_with(|| {
                         JsonAt::root(context.vars.clone().unwrap_or_default())
                     });
                     lazy::entry_at(root, name, position)
                 });
             }
-        }
-        let auth_mode = context.auth_mode();
-        let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
-        let ctx = build_ctx(context, engine.profile, auth_mode);
-        rt.context = context.ctx.as_deref();
-        if !ctx.is_null() {
-            vars[builtin::CTX.0 as usize] = ctx.clone();
-            vars[builtin::CONTEXT.0 as usize] = ctx;
-        }
-        if engine.profile == Profile::AppSync {
-            let util = Value::Object(Object::Util(Namespace::Root));
-            vars[builtin::UTIL.0 as usize] = util.clone();
-            vars[builtin::UTILS.0 as usize] = util;
-            vars[builtin::EXTENSIONS.0 as usize] =
-                Value::Object(Object::Util(Namespace::Extensions));
         }
         let evaluator = Evaluator::new(
             &inner.ast,
@@ -333,6 +357,47 @@ mod tests {
 
     pub(super) fn eager_alias() -> bool {
         EAGER_ALIAS.with(Cell::get)
+    }
+
+    #[test]
+    fn builtins_hide_context_variables_of_their_names_and_can_be_set_over() {
+        let ctx = Context::appsync(json!({"arguments": {"a": 1}}))
+            .unwrap()
+            .with_var("util", json!("mine"))
+            .with_var("ctx", json!("mine too"))
+            .with_var("velocityCount", json!(7))
+            .with_var("other", json!(2));
+        let render = |engine: &Engine, text: &str| {
+            engine
+                .compile("t", text)
+                .unwrap()
+                .render(&ctx)
+                .unwrap()
+                .output
+        };
+        let appsync = Engine::new();
+        assert_eq!(
+            render(&appsync, "$util.toJson($ctx.args) $velocityCount $other"),
+            "{\"a\":1} 7 2"
+        );
+        // A template that sets `$util` to something else calls that, not the helpers.
+        assert_eq!(
+            render(&appsync, "#set($util = 'x')$util.toJson(1)|$util.length()"),
+            "$util.toJson(1)|1"
+        );
+        assert_eq!(
+            render(
+                &appsync,
+                "#set($util = 'x')#set($j = $util.toJson(1))$j|$utils.toJson(2)"
+            ),
+            "$j|2"
+        );
+        // Without AppSync's helpers, `$util` is the context's variable; `$ctx` is still
+        // the context.
+        assert_eq!(
+            render(&Engine::velocity(), "$util $ctx.arguments.a $other"),
+            "mine 1 2"
+        );
     }
 
     #[test]

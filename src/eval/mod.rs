@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorKind, Limit};
 use crate::limits::Limits;
 use crate::parser::builtin;
 use crate::span::Span;
-use crate::util;
+use crate::util::{self, Namespace};
 use crate::value::{List, LoopInfo, Map, MapView, Object, PathEnd, Value, methods, ops};
 
 /// Why evaluation of a node stopped early.
@@ -558,7 +558,10 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         if r.escapes == 0
             && let Some((Part::Method(m), _)) = r.parts.split_last()
         {
-            let target = self.eval_ref_prefix(r)?;
+            let target = match self.util_target(r) {
+                Some(ns) => Value::Object(Object::Util(ns)),
+                None => self.eval_ref_prefix(r)?,
+            };
             let Value::Object(Object::Util(ns)) = target else {
                 let value = match target {
                     Value::Null => Value::Null,
@@ -1331,6 +1334,26 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             v = self.apply(&v, part)?;
         }
         Ok(v)
+    }
+
+    /// The `$util` namespace whose helper `r` calls, when reading it evaluates nothing:
+    /// `$util.toJson(..)`, `$util.dynamodb.toDynamoDBJson(..)` (the variable still holds
+    /// the namespace). The general path looks the variable up, copies its value and walks
+    /// the properties as values: ~100 instructions of a ~1k-instruction helper call.
+    fn util_target(&self, r: &Reference) -> Option<Namespace> {
+        let (Part::Method(_), prefix) = r.parts.split_last()? else {
+            return None;
+        };
+        let &Value::Object(Object::Util(mut ns)) = self.vars.get(self.slot(r.root)?)? else {
+            return None;
+        };
+        for part in prefix {
+            let Part::Property(name) = part else {
+                return None;
+            };
+            ns = ns.child(name)?;
+        }
+        Some(ns)
     }
 
     pub(crate) fn eval_ref(&mut self, r: &Reference) -> Eval<Value> {
