@@ -82,6 +82,18 @@ case('self-containing-toJson', "#set($l = [])$util.qr($l.add($l))$util.toJson($l
 case('self-containing-collections', "#set($l = [])$util.qr($l.add($l))#set($m = {})$util.qr($m.put('me', $m))$l|$m|$l.size()",
      expected_out='[(this Collection)]|{me=(this Map)}|1',
      notes='Java prints "(this Collection)"; toJson stops at 200 levels. The cycles are broken when the render ends.')
+case('deep-nesting-list', "#set($l = [])#foreach($a in [1..999])#foreach($b in [1..1000])#set($l = [$l])#end#end$l.size()",
+     expected_out='1',
+     notes='A list nested 999 999 deep. Dropping it recursed once per level and overflowed the stack (the process aborted); contents are now dropped from a work list.')
+case('deep-nesting-map-view-entry',
+     "#set($x = [])#foreach($a in [1..333])#foreach($b in [1..1000])#set($m = {'l': $x})#set($x = [$m.entrySet()])#end#end$x.size()#set($x = 0)|$x",
+     expected_out='1|0',
+     notes='Lists, maps, entry-set views and their entries nested a million deep, dropped in the middle of the render.')
+case('views-of-maps-inside-themselves',
+     "$util.qr($ctx.stash.put('k', $ctx.stash.keySet()))#set($m = $ctx.args)$util.qr($m.put('me', $m))$util.qr($m.put('ks', $m.keySet()))$m.me.x|#if($m.me == 'x')y#end|$util.toJson($ctx.stash)|$util.dynamodb.toMapValuesJson($ctx.stash)|$ctx.stash",
+     ctx={"stash": {"a": 1}, "arguments": {"x": {"y": 1}}},
+     expected_out='{y=1}||{"a":1,"k":["a","k"]}|{"a":{"N":1},"k":{"L":[{"S":"a"},{"S":"k"}]}}|{a=1, k=[a, k]}',
+     notes='A map over the caller\'s JSON holding its own key set, or itself, read through: both panicked (a RefCell borrowed twice). Velocity 1.7 gives {y=1}, nothing, and {a=1, k=[a, k]} for the same reads (checked with #set in place of $util.qr).')
 case('nul-bytes', "a\u0000b${s}\u0000", expected_out="a\u0000b${s}\u0000")
 case('crlf-cr-mixture', "a\r\n#if(true)\rb\n#end\r\nc\r", expected_out="a\r\nb\nc\r")
 print('ok')

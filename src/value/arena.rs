@@ -34,17 +34,24 @@ pub(super) fn note_list(cell: &Rc<ListCell>) {
 }
 
 pub(super) fn note_map(cell: &Rc<MapCell>) {
-    note(|| Collection::Map(Rc::downgrade(cell)));
+    // (Once per cell: every put over a map's JSON notes it, and a loop of puts grew the
+    // list by an entry per put.)
+    if !cell.noted.get() && note(|| Collection::Map(Rc::downgrade(cell))) {
+        cell.noted.set(true);
+    }
 }
 
-fn note(make: impl FnOnce() -> Collection) {
+/// Notes a collection in the current render's list; false outside any render.
+fn note(make: impl FnOnce() -> Collection) -> bool {
     RENDERS.with(|r| {
         if let Ok(mut renders) = r.try_borrow_mut()
             && let Some(current) = renders.last_mut()
         {
             current.push(make());
+            return true;
         }
-    });
+        false
+    })
 }
 
 /// Marks a render; dropping it empties the collections the render created.
@@ -68,7 +75,7 @@ impl Drop for RenderScope {
                 Collection::List(w) => {
                     if let Some(cell) = w.upgrade() {
                         let items = std::mem::take(&mut *cell.items.borrow_mut());
-                        super::spare::drop_items(items);
+                        super::spare::drop_values(items);
                         cell.json.borrow_mut().take();
                     }
                 }
@@ -84,5 +91,32 @@ impl Drop for RenderScope {
         if created.capacity() <= KEEP_CAPACITY {
             SPARE.with(|s| *s.borrow_mut() = created);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RENDERS, RenderScope};
+    use crate::value::{Map, Value, lazy::JsonAt};
+
+    fn noted() -> usize {
+        RENDERS.with(|r| r.borrow().last().map_or(0, Vec::len))
+    }
+
+    #[test]
+    fn a_map_is_noted_once_however_often_it_is_put_into() {
+        let _scope = RenderScope::begin();
+        let map = Map::lazy(JsonAt::root(std::sync::Arc::new(
+            serde_json::json!({"a": 1}),
+        )));
+        for i in 0..100 {
+            map.put(Value::str("k"), Value::Int(i));
+            map.insert(Value::str("j"), Value::Int(i));
+        }
+        assert_eq!(noted(), 1);
+        // Converting it does not note it again either.
+        assert_eq!(map.len(), 3);
+        let _ = map.borrow();
+        assert_eq!(noted(), 1);
     }
 }

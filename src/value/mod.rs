@@ -130,9 +130,25 @@ struct ListCell {
 
 impl Drop for ListCell {
     fn drop(&mut self) {
-        let items = std::mem::take(self.items.get_mut());
-        if !items.is_empty() {
-            spare::drop_items(items);
+        spare::drop_values(std::mem::take(self.items.get_mut()));
+    }
+}
+
+impl Drop for MapCell {
+    fn drop(&mut self) {
+        // (Most maps hold no collection that would drop more collections: they drop as
+        // they are, one level down at most, without the work list's allocation.)
+        let entries = self.entries.get_mut();
+        if entries
+            .iter()
+            .any(|(k, v)| spare::drops_deep(k) || spare::drops_deep(v))
+        {
+            let mut values = Vec::with_capacity(entries.len() * 2);
+            for (k, v) in std::mem::take(entries) {
+                values.push(k);
+                values.push(v);
+            }
+            spare::drop_values(values);
         }
     }
 }
@@ -187,6 +203,8 @@ struct MapCell {
     /// a fresh conversion: the nested collections handed out so far (so they stay the same
     /// objects) and the entries put since.
     json: RefCell<Option<lazy::JsonAt>>,
+    /// Whether the render's arena has noted this cell.
+    noted: Cell<bool>,
 }
 
 impl MapCell {
@@ -195,6 +213,7 @@ impl MapCell {
         *self.json.get_mut() = None;
         self.mods.set(0);
         self.args_alias.set(false);
+        self.noted.set(false);
     }
 }
 
@@ -302,7 +321,10 @@ impl Map {
     pub fn new(entries: Entries) -> Map {
         Map::with_cell(MapCell {
             entries: RefCell::new(entries),
-            ..MapCell::default()
+            mods: Cell::new(0),
+            args_alias: Cell::new(false),
+            json: RefCell::new(None),
+            noted: Cell::new(false),
         })
     }
 
@@ -317,8 +339,11 @@ impl Map {
             return Map(cell);
         }
         Map(Rc::new(MapCell {
+            entries: RefCell::default(),
+            mods: Cell::new(0),
+            args_alias: Cell::new(false),
             json: RefCell::new(Some(at)),
-            ..MapCell::default()
+            noted: Cell::new(false),
         }))
     }
 
@@ -404,6 +429,14 @@ impl Map {
     /// every entry only to write it out. `f` must not touch this map.
     pub(crate) fn visit(&self, mut f: impl FnMut(EntryKey<'_>, EntryValue<'_>)) {
         self.ready();
+        // The visit holds the map while `f` runs. A collection put over the JSON can lead
+        // back to it (`$m.put('ks', $m.keySet())`), and reading that would convert it
+        // then: such a map is converted first (a converted map is only read).
+        if self.0.json.borrow().is_some()
+            && self.0.entries.borrow().values().any(spare::holds_values)
+        {
+            self.entries();
+        }
         let json = self.0.json.borrow();
         let entries = self.0.entries.borrow();
         let Some(at) = json.as_ref() else {
@@ -559,10 +592,12 @@ impl Map {
         if methods::is_class_getter(key) {
             return None;
         }
-        // (Borrows are shared and held only while reading: `f` writes elsewhere.)
-        if let Some(v) = self.0.entries.borrow().get_str(key) {
+        // (The entry is taken out of the borrow before going on: the path can lead back to
+        // this map, `$m.me.x` after `$m.put('me', $m)`, and `f` can read it.)
+        let put = self.0.entries.borrow().get_str(key).cloned();
+        if let Some(v) = put {
             return match v {
-                _ if tail.is_empty() => Some(f(PathEnd::Value(v.clone()))),
+                _ if tail.is_empty() => Some(f(PathEnd::Value(v))),
                 Value::Map(next) => next.read_path(tail, f),
                 // Null before the end: the whole reference is null.
                 Value::Null => Some(f(PathEnd::Json(None))),

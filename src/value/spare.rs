@@ -1,13 +1,20 @@
-//! Cells of JSON-backed maps kept for reuse between renders on a thread.
+//! What happens to the contents of a list or map when it is dropped.
 //!
-//! A `#foreach` over the caller's JSON makes one small map per item, and the render drops
-//! them all with the list when it ends. Through glibc's allocator that pair cost ~270
-//! instructions per item (the dropped cells fill its fast bins, the next render's first
-//! large allocation consolidates them, and the next cells are carved out again one by one):
-//! more than a typical loop body's reads. So when a list's items are dropped, the maps among
-//! them that nothing else refers to and that were never changed are kept here, and the next
-//! JSON-backed maps reuse them. Only lists do this (a hook on every map handle's drop cost
-//! as much as it saved); the number kept is bounded, so memory stays constant.
+//! **No recursion.** A template can nest collections as deep as it likes
+//! (`#set($l = [$l])` in a loop), and dropping such a value recursively overflowed the
+//! stack: a million levels aborted the process. Contents are dropped from a work list
+//! instead: a collection that nothing else holds has its own contents moved onto the list
+//! before its cell goes, so no drop runs inside another.
+//!
+//! **Cells kept for reuse.** A `#foreach` over the caller's JSON makes one small map per
+//! item, and the render drops them all with the list when it ends. Through glibc's
+//! allocator that pair cost ~270 instructions per item (the dropped cells fill its fast
+//! bins, the next render's first large allocation consolidates them, and the next cells
+//! are carved out again one by one): more than a typical loop body's reads. So when a
+//! list's items are dropped, the maps among them that nothing else refers to and that were
+//! never changed are kept here, and the next JSON-backed maps reuse them. Only the contents
+//! of lists and maps do this (a hook on every map handle's drop cost as much as it saved);
+//! the number kept is bounded, so memory stays constant.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -30,33 +37,107 @@ pub(super) fn take() -> Option<Rc<MapCell>> {
         .flatten()
 }
 
-/// Drops a list's items, keeping the cells of untouched maps among them for reuse.
-pub(super) fn drop_items(items: Vec<Value>) {
-    let Ok(Ok(mut spare)) =
-        SPARE.try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
-    else {
+/// Drops `values` (the contents of a list or map being dropped) without recursion, keeping
+/// the cells of untouched maps among them for reuse.
+pub(super) fn drop_values(values: Vec<Value>) {
+    if values.is_empty() {
         return;
-    };
-    for item in items {
-        // (The store is out of the thread-local meanwhile: an item's drop that drops
-        // another list finds it empty, which is harmless.)
-        let Value::Map(super::Map(mut cell)) = item else {
-            continue;
-        };
-        // (`get_mut`: no other strong or weak reference, the arena's included.)
-        if spare.len() < MAX_SPARE
-            && let Some(c) = Rc::get_mut(&mut cell)
-            && c.entries.get_mut().capacity() == 0
-        {
-            c.reset();
-            spare.push(cell);
+    }
+    // (Taken out of the thread-local for the whole drop: a cell's own drop that drops
+    // more values finds it empty, which is harmless.)
+    let mut spare = SPARE
+        .try_with(|s| s.try_borrow_mut().ok().map(|mut s| std::mem::take(&mut *s)))
+        .ok()
+        .flatten();
+    let mut work = values;
+    while let Some(value) = work.pop() {
+        match value {
+            Value::Map(super::Map(mut cell)) => {
+                // (`get_mut`: no other strong or weak reference, the arena's included.)
+                if let Some(spare) = spare.as_mut()
+                    && spare.len() < MAX_SPARE
+                    && let Some(c) = Rc::get_mut(&mut cell)
+                    && c.entries.get_mut().capacity() == 0
+                {
+                    c.reset();
+                    spare.push(cell);
+                    continue;
+                }
+                if Rc::strong_count(&cell) == 1
+                    && let Ok(mut entries) = cell.entries.try_borrow_mut()
+                {
+                    for (k, v) in std::mem::take(&mut *entries) {
+                        push_nested(&mut work, k);
+                        push_nested(&mut work, v);
+                    }
+                }
+            }
+            Value::List(super::List(cell)) => {
+                if Rc::strong_count(&cell) == 1
+                    && let Ok(mut items) = cell.items.try_borrow_mut()
+                {
+                    work.append(&mut items);
+                }
+            }
+            Value::Entry(entry) => {
+                if let Ok((k, v)) = Rc::try_unwrap(entry) {
+                    push_nested(&mut work, k);
+                    push_nested(&mut work, v);
+                }
+            }
+            Value::Object(super::Object::View(map, _)) => work.push(Value::Map(map)),
+            _ => {}
         }
     }
-    let _ = SPARE.try_with(|s| {
-        if let Ok(mut s) = s.try_borrow_mut() {
-            *s = spare;
+    if let Some(spare) = spare {
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = spare;
+            }
+        });
+    }
+}
+
+/// Whether dropping `v` can drop other values (a collection, an entry, a view).
+#[inline]
+pub(super) fn holds_values(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::List(_) | Value::Map(_) | Value::Entry(_) | Value::Object(super::Object::View(..))
+    )
+}
+
+/// Whether dropping `v` would drop a collection that holds more: a value nothing else
+/// holds, with a collection, entry or view inside. (Dropping anything else goes one level
+/// down at most.)
+#[inline]
+pub(super) fn drops_deep(v: &Value) -> bool {
+    match v {
+        Value::List(l) => {
+            Rc::strong_count(&l.0) == 1
+                && l.0
+                    .items
+                    .try_borrow()
+                    .map_or(true, |items| items.iter().any(holds_values))
         }
-    });
+        Value::Map(m) | Value::Object(super::Object::View(m, _)) => {
+            Rc::strong_count(&m.0) == 1
+                && m.0.entries.try_borrow().map_or(true, |entries| {
+                    entries
+                        .iter()
+                        .any(|(k, v)| holds_values(k) || holds_values(v))
+                })
+        }
+        Value::Entry(e) => Rc::strong_count(e) == 1 && (holds_values(&e.0) || holds_values(&e.1)),
+        _ => false,
+    }
+}
+
+/// Puts `v` on the work list if dropping it can drop more; drops it here otherwise.
+fn push_nested(work: &mut Vec<Value>, v: Value) {
+    if holds_values(&v) {
+        work.push(v);
+    }
 }
 
 #[cfg(test)]
@@ -101,10 +182,12 @@ mod tests {
         let json = std::sync::Arc::new(json!({"arguments": {"a": 1}}));
         let map = super::super::Map::lazy(super::super::lazy::JsonAt::root(json));
         map.defer_args_alias();
-        super::drop_items(vec![super::super::Value::Map(map)]);
+        map.0.noted.set(true);
+        super::drop_values(vec![super::super::Value::Map(map)]);
         let cell = super::take().expect("the cell was kept");
         assert!(!cell.args_alias.get());
         assert!(cell.json.borrow().is_none());
         assert_eq!(cell.mods.get(), 0);
+        assert!(!cell.noted.get());
     }
 }
