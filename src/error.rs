@@ -128,6 +128,8 @@ pub enum Limit {
     CollectionSize,
     /// Statements executed in one render (fuel).
     Operations,
+    /// Operators applied in a row in one expression, counting the expressions it sits in.
+    ExpressionDepth,
 }
 
 impl fmt::Display for Limit {
@@ -142,6 +144,7 @@ impl fmt::Display for Limit {
             Limit::StringSize => "string length",
             Limit::CollectionSize => "collection size",
             Limit::Operations => "operations",
+            Limit::ExpressionDepth => "operators in one expression",
         })
     }
 }

@@ -36,9 +36,10 @@ pub struct Limits {
     /// Elements of any list or map the template builds, or of a range.
     pub max_collection_len: usize,
     /// Fuel: statements one render may execute (text, references, directives, counting each
-    /// time a loop or macro body runs them), `None` for no budget (the default: the other
-    /// limits already bound every render). Set it to cap the CPU time of untrusted
-    /// templates; an expression or helper call inside a statement costs nothing extra.
+    /// time a loop, macro or `#define` body runs them), `None` for no budget. The other
+    /// limits do not bound time alone: `#define` blocks that each reference the previous
+    /// one four times render 4^n blocks without looping, nesting deeper than 20 or writing
+    /// anything. An expression or helper call inside a statement costs nothing extra.
     pub max_operations: Option<u64>,
 }
 
@@ -54,7 +55,9 @@ impl Limits {
             max_output_bytes: 5 * 1024 * 1024,
             max_string_bytes: 5 * 1024 * 1024,
             max_collection_len: 1_000_000,
-            max_operations: None,
+            // ~0.3 s of rendering; a request template runs a few hundred to a few
+            // thousand statements.
+            max_operations: Some(10_000_000),
         }
     }
 
@@ -66,6 +69,7 @@ impl Limits {
             max_total_iterations: 10_000_000,
             max_output_bytes: 64 * 1024 * 1024,
             max_string_bytes: 16 * 1024 * 1024,
+            max_operations: Some(100_000_000),
             ..Limits::appsync()
         }
     }

@@ -194,8 +194,9 @@ fn fuel_counts_statements_executed() {
             .contains("operations limit exceeded (limit is 21)"),
         "{err}"
     );
-    // Without a budget (the default) the same template has no operation count.
-    assert_eq!(Limits::appsync().max_operations, None);
+    // The default budgets: far above what request templates run.
+    assert_eq!(Limits::appsync().max_operations, Some(10_000_000));
+    assert_eq!(Limits::velocity().max_operations, Some(100_000_000));
     // Nested loops that stay within every other limit still run out of fuel.
     let busy = "#foreach($a in [1..1000])#foreach($b in [1..1000])#set($x = $a)#end#end";
     let err = render(&engine(100_000), busy).unwrap_err();

@@ -94,6 +94,39 @@ case('views-of-maps-inside-themselves',
      ctx={"stash": {"a": 1}, "arguments": {"x": {"y": 1}}},
      expected_out='{y=1}||{"a":1,"k":["a","k"]}|{"a":{"N":1},"k":{"L":[{"S":"a"},{"S":"k"}]}}|{a=1, k=[a, k]}',
      notes='A map over the caller\'s JSON holding its own key set, or itself, read through: both panicked (a RefCell borrowed twice). Velocity 1.7 gives {y=1}, nothing, and {a=1, k=[a, k]} for the same reads (checked with #set in place of $util.qr).')
+case('operator-chain-21k', '#set($x = 0' + '*1' * 21000 + ')$x',
+     expected_error='operators in one expression limit exceeded (limit is 1000)', cli_exit=3,
+     cli_message='operators in one expression limit exceeded',
+     notes='Evaluating it recursed once per operator and overflowed the stack (the process aborted).')
+case('define-fan-out', ''.join(['#define($d0)#end'] + ['#define($d%d)$d%d$d%d$d%d$d%d#end' % (i, i - 1, i - 1, i - 1, i - 1) for i in range(1, 16)]) + '$d15 done',
+     expected_error='operations limit exceeded (limit is 10000000)', cli_message='operations limit exceeded',
+     notes='4^15 block renders with no loop, no deep recursion and no output: only the operations budget bounds it (it ran for hours before there was a default).')
+case('evaluate-huge-text', "#set($s = '$!a')#foreach($i in [1..20])#set($s = \"$s$s\")#end#set($l = [$s,$s,$s,$s,$s,$s,$s,$s,$s,$s,$s,$s,$s,$s,$s,$s])#evaluate($l)done",
+     profile='velocity', expected_error='template size (bytes) limit exceeded (limit is 4194304)', cli_message='template size (bytes) limit exceeded',
+     notes='48 MB of text to #evaluate took gigabytes to parse; it is a template, bounded like one.')
+case('format-many-wide-fields', '#set($f = "%1$1000000s")#set($f = $f.repeat(3000))#set($r = $f.format($f, "x"))ok',
+     expected_error='format on String failed: java.lang.OutOfMemoryError: formatted text over 67108864 bytes', cli_message='formatted text over',
+     notes='Each field was bounded, their number was not: 3 GB were allocated before the string limit could apply.')
+case('join-many-large-strings', '#set($s = "x")#set($s = $s.repeat(4000000))#set($l = [])#foreach($i in [1..400])$util.qr($l.add($s))#end#set($j = $s.join(",", $l))ok',
+     expected_error='join on String failed: java.lang.OutOfMemoryError: Requested array size exceeds VM limit', cli_message='Requested array size exceeds VM limit')
+case('split-past-collection-limit', '#set($s = "x")#set($s = $s.repeat(4000000))#set($p = $s.split(""))ok',
+     expected_error='collection size limit exceeded (limit is 1000000)', cli_message='collection size limit exceeded',
+     notes='Lists a method returns are held to the collection limit as the lists it is called on are.')
+case('logs-past-hard-limit', '#set($s = "x")#set($s = $s.repeat(4000000))#foreach($i in [1..400])$util.log.info($s)#end ok',
+     expected_error='$util.log.info: the render has logged or appended over 67108864 bytes', cli_message='the render has logged or appended over')
+case('filter-containing-itself', '#set($f = {})$util.qr($f.put("not", $f))$util.transform.toDynamoDBFilterExpression($f)',
+     expected_error='$util.transform.toDynamoDBFilterExpression: filters nest deeper than 200 levels', cli_message='filters nest deeper than 200 levels',
+     notes='It recursed for ever and overflowed the stack (the process aborted).')
+case('subscription-filter-blowup', '#set($f = {})#foreach($i in [1..24])$util.qr($f.put("f$i", {"eq": 1, "ne": 2}))#end$util.transform.toSubscriptionFilter($f)',
+     expected_error='$util.transform.toSubscriptionFilter: the filter expands to more than 10000 alternatives', cli_message='the filter expands to more than 10000 alternatives',
+     notes='2^24 alternatives of 24 conditions each: gigabytes before the collection limit could apply.')
+case('sort-mixed-classes', '$util.qr($ctx.args.m.sort(null))',
+     ctx={"arguments": {"m": [1, 7, "7", "3", 0, "6", 0, "4", "3", "1", "0", 8, 6, "6", "8", 7, "8", 3, "7", "0", 8, "1", 4, 5]}},
+     expected_error='sort on ArrayList failed: java.lang.ClassCastException: class java.lang.Integer cannot be cast to class java.lang.Comparable',
+     cli_message='ClassCastException',
+     notes="Integers and strings have no common order; Rust's sort panicked on the inconsistent comparisons (Java throws ClassCastException).")
+case('random-within-whole-long-range', '#set($r = $util.math.randomWithinRange(-9223372036854775808, 9223372036854775807))#if($r >= -9223372036854775808)ok#end',
+     expected_out='ok', notes='The span of the whole long range wrapped to 0: a division by zero.')
 case('nul-bytes', "a\u0000b${s}\u0000", expected_out="a\u0000b${s}\u0000")
 case('crlf-cr-mixture', "a\r\n#if(true)\rb\n#end\r\nc\r", expected_out="a\r\nb\nc\r")
 print('ok')

@@ -297,12 +297,13 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         {
             return Err(self.limit(Limit::StringSize, self.limits.max_string_bytes, span));
         }
-        let len = match target {
+        // The collection called on, and the one made (`split`, `getBytes`...).
+        let len = |v: &Value| match v {
             Value::List(l) => l.len(),
             Value::Map(m) => m.len(),
             _ => 0,
         };
-        if len > self.limits.max_collection_len {
+        if len(target).max(len(result)) > self.limits.max_collection_len {
             return Err(self.limit(Limit::CollectionSize, self.limits.max_collection_len, span));
         }
         Ok(())
@@ -873,6 +874,11 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             Value::Null => return Ok(()),
             v => v.to_java_string(),
         };
+        // The text is a template: bounded like one (a list of large strings made text
+        // that took gigabytes to parse).
+        if text.len() > self.limits.max_template_bytes {
+            return Err(self.limit(Limit::TemplateSize, self.limits.max_template_bytes, span));
+        }
         self.enter(span)?;
         let mut names = self
             .extra_names

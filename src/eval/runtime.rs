@@ -59,6 +59,8 @@ pub(crate) struct Runtime<'c> {
     pub context: Option<&'c serde_json::Value>,
     /// How the caller was authorized.
     pub auth_mode: AuthMode,
+    /// Bytes of log lines and appended errors recorded so far.
+    recorded_bytes: usize,
 }
 
 impl<'c> Runtime<'c> {
@@ -75,7 +77,24 @@ impl<'c> Runtime<'c> {
             now_millis: clock.now_millis(),
             context: None,
             auth_mode,
+            recorded_bytes: 0,
         }
+    }
+
+    /// Accounts for `bytes` more of logs or appended errors; an error past the hard string
+    /// limit (each line is bounded, their number only by the operations budget).
+    pub(crate) fn record(&mut self, helper: &str, bytes: usize) -> crate::util::Outcome<()> {
+        self.recorded_bytes = self.recorded_bytes.saturating_add(bytes);
+        if self.recorded_bytes > crate::limits::HARD_STRING_LIMIT {
+            return Err(crate::util::Failure::from(crate::ErrorKind::UtilArgument {
+                helper: helper.to_string(),
+                message: format!(
+                    "the render has logged or appended over {} bytes",
+                    crate::limits::HARD_STRING_LIMIT
+                ),
+            }));
+        }
+        Ok(())
     }
 
     /// 16 random bytes, from the seeded generator when there is one.

@@ -70,6 +70,13 @@ pub(crate) fn java_format(fmt: &str, args: &[Value]) -> Result<String, Thrown> {
                 convert(conv, arg, &flags, precision)?
             }
         };
+        // (Each field is bounded, their number is not: the total is checked as it grows.)
+        if out.len() + width.unwrap_or(0).max(body.len()) > crate::limits::HARD_STRING_LIMIT {
+            return Err(format!(
+                "java.lang.OutOfMemoryError: formatted text over {} bytes",
+                crate::limits::HARD_STRING_LIMIT
+            ));
+        }
         pad(&mut out, &body, width, &flags);
     }
     Ok(out)

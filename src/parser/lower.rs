@@ -80,7 +80,16 @@ pub(super) struct Lowerer<'s, 'n> {
     macro_names: Arc<[Arc<str>]>,
     /// Interpolated strings nest templates; bounded like any other nesting.
     string_depth: usize,
+    /// Operators (and `!`s) of the expressions that enclose the one being lowered: a bound
+    /// on how deep its tree can be (see [`MAX_EXPRESSION_OPERATORS`]).
+    operators_open: usize,
 }
+
+/// Operators an expression may apply in a row, counting those of the expressions it sits in
+/// (parentheses, arguments, list items, interpolated strings). Evaluating and dropping an
+/// expression recurse once per level: `0*1*1*…` with 21 000 operators overflowed the
+/// stack. Real templates stay in the tens.
+pub(crate) const MAX_EXPRESSION_OPERATORS: usize = 1000;
 
 impl<'s, 'n> Lowerer<'s, 'n> {
     pub(super) fn new(
@@ -107,6 +116,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             macro_index,
             macro_names: macro_names.into(),
             string_depth: 0,
+            operators_open: 0,
         }
     }
 
@@ -211,6 +221,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             macros: Vec::new(),
             macro_names: self.macro_names.clone(),
             string_depth: self.string_depth + 1,
+            operators_open: self.operators_open,
         };
         sub.template(root)
     }
@@ -803,6 +814,26 @@ impl<'s, 'n> Lowerer<'s, 'n> {
 
     /// An operator expression, by precedence climbing over the flat operand/operator list.
     fn expr(&mut self, p: Pair<'_, Rule>) -> Result<Expr> {
+        let operators = p.clone().into_inner().filter(is_operator).count();
+        let open = self.operators_open + operators;
+        if open > MAX_EXPRESSION_OPERATORS {
+            return Err(Error::at(
+                crate::error::ErrorKind::LimitExceeded {
+                    limit: crate::error::Limit::ExpressionDepth,
+                    max: MAX_EXPRESSION_OPERATORS as u64,
+                },
+                self.src,
+                Span::new(p.as_span().start(), p.as_span().start()),
+            ));
+        }
+        let outer = std::mem::replace(&mut self.operators_open, open);
+        let e = self.operators(p);
+        self.operators_open = outer;
+        e
+    }
+
+    /// [`Lowerer::expr`] once its size is checked.
+    fn operators(&mut self, p: Pair<'_, Rule>) -> Result<Expr> {
         let mut items = Vec::new();
         for x in p.into_inner() {
             let item = match x.as_rule() {
@@ -874,6 +905,27 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             strip_last,
         })))
     }
+}
+
+/// Whether `p` (a part of an `expr`) is an operator or a `!`.
+fn is_operator(p: &Pair<'_, Rule>) -> bool {
+    matches!(
+        p.as_rule(),
+        Rule::prefix_not
+            | Rule::op_or
+            | Rule::op_and
+            | Rule::op_eq
+            | Rule::op_ne
+            | Rule::op_lt
+            | Rule::op_le
+            | Rule::op_gt
+            | Rule::op_ge
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+            | Rule::op_mod
+    )
 }
 
 /// Adjacent text pieces, merged into one text node.

@@ -182,6 +182,18 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             if name == "error" {
                 return Err(template_error(error));
             }
+            let json_len = |v: &Option<serde_json::Value>| {
+                v.as_ref()
+                    .and_then(|v| serde_json::to_vec(v).ok())
+                    .map_or(0, |v| v.len())
+            };
+            rt.record(
+                name,
+                error.message.len()
+                    + error.error_type.as_ref().map_or(0, String::len)
+                    + json_len(&error.data)
+                    + json_len(&error.error_info),
+            )?;
             rt.errors.push(error);
             void()
         }

@@ -95,8 +95,13 @@ pub(crate) fn math(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             let args = Args::new(name, "Integer, Integer", values);
             let (lo, hi) = (args.long(0)?, args.long(1)?);
             let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
-            let span = (hi - lo) as u64 + 1;
-            let n = lo + (rt.random_u64() % span) as i64;
+            // (`abs_diff`: the span of the whole `long` range does not fit; it wraps to 0,
+            // which means every value.)
+            let offset = match hi.abs_diff(lo).checked_add(1) {
+                Some(span) => rt.random_u64() % span,
+                None => rt.random_u64(),
+            };
+            let n = lo.wrapping_add_unsigned(offset);
             match i32::try_from(n) {
                 Ok(i) => Value::Int(i),
                 Err(_) => Value::Long(n),
@@ -131,6 +136,7 @@ pub(crate) fn log(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
         }
         _ => return Err(Args::new(name, "Object or String, Object...", values).fail()),
     };
+    rt.record(&format!("log.{name}"), line.len())?;
     rt.logs
         .push(format!("{}: {line}", name.to_ascii_uppercase()));
     Ok(Value::Str(Arc::from("")))

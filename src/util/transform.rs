@@ -28,6 +28,20 @@ fn failure(helper: &str, message: String) -> Failure {
     })
 }
 
+/// Filters nest at most this deep (a map that holds itself would otherwise recurse for ever).
+const MAX_NESTING: usize = 200;
+
+/// Alternatives a subscription filter may expand to (each `and` of `or`s multiplies them).
+const MAX_GROUPS: usize = 10_000;
+
+fn too_deep() -> String {
+    format!("filters nest deeper than {MAX_NESTING} levels")
+}
+
+fn too_many() -> String {
+    format!("the filter expands to more than {MAX_GROUPS} alternatives")
+}
+
 fn entries(m: &Map) -> Vec<(String, Value)> {
     m.borrow()
         .iter()
@@ -42,7 +56,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
             let filter = Args::new(name, "Map", values).map(0)?;
             let mut b = DynamoBuilder::default();
             let expression = b
-                .conjunction(&entries(filter), "")
+                .conjunction(&entries(filter), "", 0)
                 .map_err(|e| failure(name, e))?;
             let out = Map::with_capacity(3);
             out.insert(Value::str("expression"), string(expression));
@@ -54,7 +68,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
             let filter = Args::new(name, "Map", values).map(0)?;
             string(to_json_string(&es_bool(
                 "must",
-                es_fields(&entries(filter)).map_err(|e| failure(name, e))?,
+                es_fields(&entries(filter), 0).map_err(|e| failure(name, e))?,
             )))
         }
         ("toSubscriptionFilter", 1..=3) => {
@@ -91,7 +105,15 @@ struct DynamoBuilder {
 impl DynamoBuilder {
     /// Conditions of one filter object, AND-ed; `prefix` keeps placeholders of nested
     /// `and`/`or`/`not` groups apart (`:and_0_title_eq`).
-    fn conjunction(&mut self, fields: &[(String, Value)], prefix: &str) -> Result<String, String> {
+    fn conjunction(
+        &mut self,
+        fields: &[(String, Value)],
+        prefix: &str,
+        depth: usize,
+    ) -> Result<String, String> {
+        if depth > MAX_NESTING {
+            return Err(too_deep());
+        }
         let mut parts = Vec::new();
         for (field, cond) in fields {
             match field.as_str() {
@@ -104,7 +126,11 @@ impl DynamoBuilder {
                         let Value::Map(m) = item else {
                             return Err(format!("`{field}` takes a list of filters"));
                         };
-                        sub.push(self.conjunction(&entries(m), &format!("{prefix}{field}_{i}_"))?);
+                        sub.push(self.conjunction(
+                            &entries(m),
+                            &format!("{prefix}{field}_{i}_"),
+                            depth + 1,
+                        )?);
                     }
                     if !sub.is_empty() {
                         let joiner = if field == "and" { " AND " } else { " OR " };
@@ -115,7 +141,8 @@ impl DynamoBuilder {
                     let Value::Map(m) = cond else {
                         return Err("`not` takes a filter".into());
                     };
-                    let inner = self.conjunction(&entries(m), &format!("{prefix}not_"))?;
+                    let inner =
+                        self.conjunction(&entries(m), &format!("{prefix}not_"), depth + 1)?;
                     parts.push(format!("(NOT {inner})"));
                 }
                 _ => {
@@ -225,7 +252,10 @@ fn es_bool(kind: &str, clauses: Vec<Value>) -> Value {
     )])
 }
 
-fn es_fields(fields: &[(String, Value)]) -> Result<Vec<Value>, String> {
+fn es_fields(fields: &[(String, Value)], depth: usize) -> Result<Vec<Value>, String> {
+    if depth > MAX_NESTING {
+        return Err(too_deep());
+    }
     let mut out = Vec::new();
     for (field, cond) in fields {
         match field.as_str() {
@@ -238,7 +268,7 @@ fn es_fields(fields: &[(String, Value)]) -> Result<Vec<Value>, String> {
                     let Value::Map(m) = item else {
                         return Err(format!("`{field}` takes a list of filters"));
                     };
-                    clauses.push(es_bool("must", es_fields(&entries(&m))?));
+                    clauses.push(es_bool("must", es_fields(&entries(&m), depth + 1)?));
                 }
                 out.push(es_bool(
                     if field == "and" { "must" } else { "should" },
@@ -251,7 +281,10 @@ fn es_fields(fields: &[(String, Value)]) -> Result<Vec<Value>, String> {
                 };
                 out.push(obj(vec![(
                     "bool",
-                    obj(vec![("must_not", es_bool("must", es_fields(&entries(m))?))]),
+                    obj(vec![(
+                        "must_not",
+                        es_bool("must", es_fields(&entries(m), depth + 1)?),
+                    )]),
                 )]));
             }
             _ => {
@@ -319,19 +352,28 @@ fn es_operator(field: &str, op: &str, v: &Value) -> Result<Value, String> {
 /// A filter as a disjunction of conjunctions of `{fieldName, operator, value}`.
 type Dnf = Vec<Vec<Value>>;
 
-fn cross(a: &Dnf, b: &Dnf) -> Dnf {
-    let mut out = Vec::with_capacity(a.len() * b.len());
+/// Every group of `a` with every group of `b`; refused when that would make more than
+/// [`MAX_GROUPS`] (24 fields with two conditions each made 2^24 groups of 24 maps).
+fn cross(a: &Dnf, b: &Dnf) -> Result<Dnf, String> {
+    let n = a.len().saturating_mul(b.len());
+    if n > MAX_GROUPS {
+        return Err(too_many());
+    }
+    let mut out = Vec::with_capacity(n);
     for x in a {
         for y in b {
             out.push(x.iter().chain(y).cloned().collect());
         }
     }
-    out
+    Ok(out)
 }
 
 /// Expands a filter map: conditions on one field are OR-ed, `and` lists AND-ed, `or` lists
 /// OR-ed, and the entries of the map AND-ed; `ignored` fields are dropped.
-fn dnf(filter: &Map, ignored: &[String]) -> Result<Dnf, String> {
+fn dnf(filter: &Map, ignored: &[String], depth: usize) -> Result<Dnf, String> {
+    if depth > MAX_NESTING {
+        return Err(too_deep());
+    }
     let mut acc: Dnf = vec![Vec::new()];
     for (field, cond) in entries(filter) {
         let part: Dnf = match field.as_str() {
@@ -339,23 +381,30 @@ fn dnf(filter: &Map, ignored: &[String]) -> Result<Dnf, String> {
                 let items = cond
                     .collection_items()
                     .ok_or_else(|| format!("`{field}` takes a list of filters"))?;
-                let mut parts = Vec::new();
+                // (Combined item by item, so that no more than `MAX_GROUPS` alternatives
+                // are ever held.)
+                let mut combined: Option<Dnf> = None;
                 for item in items {
                     let Value::Map(m) = item else {
                         return Err(format!("`{field}` takes a list of filters"));
                     };
-                    let d = dnf(&m, ignored)?;
-                    if d.iter().any(|g| !g.is_empty()) {
-                        parts.push(d);
+                    let d = dnf(&m, ignored, depth + 1)?;
+                    if d.iter().all(Vec::is_empty) {
+                        continue;
                     }
+                    combined = Some(match combined {
+                        None => d,
+                        Some(acc) if field == "and" => cross(&acc, &d)?,
+                        Some(mut acc) => {
+                            if acc.len() + d.len() > MAX_GROUPS {
+                                return Err(too_many());
+                            }
+                            acc.extend(d);
+                            acc
+                        }
+                    });
                 }
-                if field == "and" {
-                    parts.iter().fold(vec![Vec::new()], |a, d| cross(&a, d))
-                } else if parts.is_empty() {
-                    vec![Vec::new()]
-                } else {
-                    parts.into_iter().flatten().collect()
-                }
+                combined.unwrap_or_else(|| vec![Vec::new()])
             }
             _ if ignored.contains(&field) => continue,
             _ => {
@@ -376,7 +425,7 @@ fn dnf(filter: &Map, ignored: &[String]) -> Result<Dnf, String> {
                     .collect()
             }
         };
-        acc = cross(&acc, &part);
+        acc = cross(&acc, &part)?;
     }
     Ok(acc)
 }
@@ -386,16 +435,16 @@ fn subscription_filter(
     ignored: &[String],
     rules: Option<&Map>,
 ) -> Result<Value, String> {
-    let mut groups = dnf(filter, ignored)?;
+    let mut groups = dnf(filter, ignored, 0)?;
     if let Some(rules) = rules {
         // At least one rule must hold: one alternative per rule, on every group.
-        let alternatives: Dnf = dnf(rules, &[])?
+        let alternatives: Dnf = dnf(rules, &[], 0)?
             .into_iter()
             .flatten()
             .map(|f| vec![f])
             .collect();
         if !alternatives.is_empty() {
-            groups = cross(&groups, &alternatives);
+            groups = cross(&groups, &alternatives)?;
         }
     }
     let groups: Vec<Value> = groups

@@ -577,11 +577,29 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         }
         ("valueOf", [x]) => Value::Str(Arc::from(x.to_java_string())),
         ("join", [Value::Str(sep), rest @ ..]) => {
-            let items: Vec<String> = match rest {
-                [Value::List(l)] => l.borrow().iter().map(Value::to_java_string).collect(),
-                _ => rest.iter().map(Value::to_java_string).collect(),
+            // (Written piece by piece and checked as it grows: the items can be many
+            // references to one large string.)
+            let list;
+            let items: &[Value] = match rest {
+                [Value::List(l)] => {
+                    list = l.borrow().clone();
+                    &list
+                }
+                _ => rest,
             };
-            string(&items.join(sep))
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                item.write_java(&mut out);
+                if out.len() > crate::limits::HARD_STRING_LIMIT {
+                    return Err(
+                        "java.lang.OutOfMemoryError: Requested array size exceeds VM limit".into(),
+                    );
+                }
+            }
+            string(&out)
         }
         ("getBytes", []) => property(&Value::Str(s.clone()), "bytes"),
         _ => number_static(name, args).unwrap_or(Value::Null),
@@ -772,19 +790,19 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
         }
         ("sort", [Value::Null]) => {
             let mut items = l.borrow().clone();
-            let mut failed = None;
-            items.sort_by(|a, b| {
-                natural_order(a, b).unwrap_or_else(|| {
-                    failed = Some(format!(
-                        "java.lang.ClassCastException: class java.lang.{} cannot be cast to class java.lang.Comparable",
-                        a.java_class()
-                    ));
-                    Ordering::Equal
-                })
+            // Checked before sorting: an order that is not total makes Rust's sort panic
+            // (Java's throws at the first pair it cannot compare). Comparable values of one
+            // class are totally ordered (`natural_order`).
+            let incomparable = items.windows(2).find_map(|pair| match pair {
+                [a, b] if natural_order(a, b).is_none() => Some(a.java_class()),
+                _ => None,
             });
-            if let Some(f) = failed {
-                return Err(f);
+            if let Some(class) = incomparable {
+                return Err(format!(
+                    "java.lang.ClassCastException: class java.lang.{class} cannot be cast to class java.lang.Comparable"
+                ));
             }
+            items.sort_by(|a, b| natural_order(a, b).unwrap_or(Ordering::Equal));
             *l.borrow_mut(false) = items;
             void()
         }
@@ -792,12 +810,20 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
     })
 }
 
-/// `Comparable` order between two values of compatible classes.
+/// `Comparable` order between two values of compatible classes: a total order within each
+/// class (`None` across classes).
 pub(crate) fn natural_order(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(compare_utf16(x, y).cmp(&0)),
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         (Value::Char(x), Value::Char(y)) => Some(x.cmp(y)),
+        // `Double.compareTo`: -0.0 before 0.0, NaN equal to itself and after everything.
+        (Value::Double(x), Value::Double(y)) => Some(match (x.is_nan(), y.is_nan()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => x.total_cmp(y),
+        }),
         _ if std::mem::discriminant(a) == std::mem::discriminant(b) => {
             super::ops::compare_numbers(a, b)
         }
