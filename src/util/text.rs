@@ -72,10 +72,12 @@ pub(crate) fn str(name: &str, values: &[Value]) -> Outcome {
 /// Dispatches `$util.math.name(args)`.
 pub(crate) fn math(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
     Ok(match (name, values.len()) {
-        // java.lang.Math.round: half up, towards positive infinity.
+        // java.lang.Math.round: half up, towards positive infinity, exactly (`x + 0.5`
+        // rounds first: 0.49999999999999994 + 0.5 is 1.0 in doubles, and Java 7+ gives 0).
         ("roundNum", 1) => {
             let x = Args::new(name, "Double", values).double(0)?;
-            let r = (x + 0.5).floor();
+            let floor = x.floor();
+            let r = if x - floor >= 0.5 { floor + 1.0 } else { floor };
             if r.is_nan() {
                 Value::Int(0)
             } else if (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&r) {
@@ -87,7 +89,22 @@ pub(crate) fn math(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
         ("minVal" | "maxVal", 2) => {
             let args = Args::new(name, "Double, Double", values);
             let (a, b) = (args.double(0)?, args.double(1)?);
-            Value::Double(if name == "minVal" { a.min(b) } else { a.max(b) })
+            // java.lang.Math.min/max: NaN if either is, and -0.0 below 0.0.
+            let min = name == "minVal";
+            Value::Double(if a.is_nan() || b.is_nan() {
+                f64::NAN
+            } else if a == 0.0 && b == 0.0 {
+                let negative = if min {
+                    a.is_sign_negative() || b.is_sign_negative()
+                } else {
+                    a.is_sign_negative() && b.is_sign_negative()
+                };
+                if negative { -0.0 } else { 0.0 }
+            } else if min {
+                a.min(b)
+            } else {
+                a.max(b)
+            })
         }
         ("randomDouble", 0) => Value::Double((rt.random_u64() >> 11) as f64 / (1u64 << 53) as f64),
         // Both bounds included (the guide does not say; "within range" reads inclusive).

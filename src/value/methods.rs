@@ -372,7 +372,7 @@ impl<'a> Utf16<'a> {
     }
 
     /// Byte offset of UTF-16 index `i` (`None` past the end). An index inside a surrogate
-    /// pair snaps to the start of that character.
+    /// pair moves on to the next character (Java would split the pair).
     fn byte_at(&self, i: usize) -> Option<usize> {
         if self.ascii {
             return (i <= self.s.len()).then_some(i);
@@ -385,6 +385,30 @@ impl<'a> Utf16<'a> {
             units += c.len_utf16();
         }
         (units >= i).then_some(self.s.len())
+    }
+
+    /// Byte offset of UTF-16 index `i` when a character starts there (or it is the end).
+    fn exact_byte_at(&self, i: usize) -> Option<usize> {
+        let b = self.byte_at(i)?;
+        (self.ascii || self.units_before(b) == i).then_some(b)
+    }
+
+    /// Byte offset of the last character that starts at UTF-16 index `i` or before (the
+    /// end when `i` is past it).
+    fn start_at_or_before(&self, i: usize) -> usize {
+        if self.ascii {
+            return i.min(self.s.len());
+        }
+        let mut units = 0usize;
+        let mut last = 0;
+        for (b, c) in self.s.char_indices() {
+            if units > i {
+                return last;
+            }
+            last = b;
+            units += c.len_utf16();
+        }
+        if units > i { last } else { self.s.len() }
     }
 
     /// UTF-16 index of byte offset `b`.
@@ -441,15 +465,16 @@ impl<'a> Utf16<'a> {
         let limit = match from {
             Some(f) if f < 0 => return -1,
             Some(f) => {
-                // A match may start at or before `from`.
-                let start = self.byte_at(f as usize).unwrap_or(self.s.len());
+                // A match may start at or before `from`, so it ends by `start + needle`
+                // (rounded down to a character: a match ends on one).
+                let start = self.start_at_or_before(usize::try_from(f).unwrap_or(usize::MAX));
                 (start + needle.len()).min(self.s.len())
             }
             None => self.s.len(),
         };
         let mut limit = limit;
         while !self.s.is_char_boundary(limit) {
-            limit += 1;
+            limit -= 1;
         }
         match self.s[..limit].rfind(needle) {
             Some(b) => self.units_before(b) as i64,
@@ -512,10 +537,16 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             None => Value::Null,
         },
         ("startsWith", [x, off]) => match (str_arg(x), int_arg(off)) {
+            // (An offset inside a surrogate pair starts with half a character: only the
+            // empty prefix matches there.)
             (Some(Some(x)), Some(off)) => Value::Bool(
                 off >= 0
-                    && u.byte_at(off as usize)
-                        .is_some_and(|b| s[b..].starts_with(x)),
+                    && if x.is_empty() {
+                        off as usize <= u.len()
+                    } else {
+                        u.exact_byte_at(off as usize)
+                            .is_some_and(|b| s[b..].starts_with(x))
+                    },
             ),
             (Some(None), Some(_)) => return Err(npe()),
             _ => Value::Null,
