@@ -32,10 +32,11 @@ fn compile(pattern: &str, anchored: bool) -> Result<Rc<Regex>, Thrown> {
             "java.util.regex.PatternSyntaxException: pattern longer than {MAX_PATTERN_LEN} characters"
         ));
     }
+    let java = to_rust_syntax(pattern);
     let source = if anchored {
-        format!(r"\A(?:{pattern})\z")
+        format!(r"\A(?:{java})\z")
     } else {
-        pattern.to_string()
+        java
     };
     let re = RegexBuilder::new(&source)
         .backtrack_limit(BACKTRACK_LIMIT)
@@ -54,6 +55,89 @@ fn compile(pattern: &str, anchored: bool) -> Result<Rc<Regex>, Thrown> {
         c.insert(key, re.clone());
     });
     Ok(re)
+}
+
+/// Java's meaning for the escapes whose meaning differs in Rust's syntax: `\d`, `\w`, `\s`
+/// and the POSIX classes (`\p{Alpha}`...) are ASCII-only in Java (Unicode in Rust: `"café"`
+/// matched `\w+`, Arabic digits `\d`), `\h` is horizontal whitespace (a hex digit in
+/// `fancy-regex`), `\Q...\E` quotes, and `\Z` also matches before a final line terminator.
+/// Everything else is passed on as written.
+fn to_rust_syntax(pattern: &str) -> String {
+    const SPACE: &str = r" \t\n\x0B\f\r";
+    const HSPACE: &str = r" \t\xA0\x{1680}\x{180e}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}";
+    /// `java.util.regex.Pattern`'s POSIX classes (US-ASCII only by default).
+    fn posix(name: &str) -> Option<&'static str> {
+        Some(match name {
+            "Lower" => "a-z",
+            "Upper" => "A-Z",
+            "ASCII" => r"\x00-\x7F",
+            "Alpha" => "a-zA-Z",
+            "Digit" => "0-9",
+            "Alnum" => "a-zA-Z0-9",
+            "Punct" => r"!-/:-@\[-`{-~",
+            "Graph" => "!-~",
+            "Print" => " -~",
+            "Blank" => r" \t",
+            "Cntrl" => r"\x00-\x1F\x7F",
+            "XDigit" => "0-9a-fA-F",
+            "Space" => SPACE,
+            _ => return None,
+        })
+    }
+    let class = |negated: bool, body: &str| format!("[{}{body}]", if negated { "^" } else { "" });
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else {
+            out.push(c);
+            break;
+        };
+        match e {
+            'd' | 'D' => out.push_str(&class(e == 'D', "0-9")),
+            'w' | 'W' => out.push_str(&class(e == 'W', "a-zA-Z_0-9")),
+            's' | 'S' => out.push_str(&class(e == 'S', SPACE)),
+            'h' | 'H' => out.push_str(&class(e == 'H', HSPACE)),
+            'Z' => out.push_str(r"(?=(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z)"),
+            'Q' => {
+                // Literal up to `\E` (or the end).
+                let mut quoted = String::new();
+                while let Some(q) = chars.next() {
+                    if q == '\\' && chars.peek() == Some(&'E') {
+                        chars.next();
+                        break;
+                    }
+                    quoted.push(q);
+                }
+                out.push_str(&fancy_regex::escape(&quoted));
+            }
+            'p' | 'P' if chars.peek() == Some(&'{') => {
+                let rest: String = chars.clone().take_while(|&x| x != '}').collect();
+                let name = rest.trim_start_matches('{');
+                match posix(name) {
+                    Some(body) => {
+                        // Skip `{name}`.
+                        for _ in 0..rest.chars().count() + 1 {
+                            chars.next();
+                        }
+                        out.push_str(&class(e == 'P', body));
+                    }
+                    None => {
+                        out.push(c);
+                        out.push(e);
+                    }
+                }
+            }
+            _ => {
+                out.push(c);
+                out.push(e);
+            }
+        }
+    }
+    out
 }
 
 fn run_error(e: fancy_regex::Error) -> Thrown {
