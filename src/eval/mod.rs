@@ -1186,16 +1186,16 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             Expr::Binary(inner) if inner.op == BinOp::Add => self.sum(inner, start)?,
             // A string literal: the chain is a string from here on.
             e @ (Expr::Str(_) | Expr::Interpolated(_)) => {
-                self.append(e)?;
+                self.append(e, b.span)?;
                 Sum::Written
             }
             e => Sum::Value(self.eval(e)?),
         };
         match left {
-            Sum::Written => self.append(&b.right)?,
+            Sum::Written => self.append(&b.right, b.span)?,
             Sum::Value(Value::Str(l)) => {
                 self.out.push_str(&l);
-                self.append(&b.right)?;
+                self.append(&b.right, b.span)?;
             }
             Sum::Value(l) => {
                 let r = self.eval(&b.right)?;
@@ -1205,10 +1205,8 @@ impl<'t, 'c> Evaluator<'t, 'c> {
                         None => ops::arithmetic(BinOp::Add, &l, &r).unwrap_or(Value::Null),
                     }));
                 }
-                let mut s = std::mem::take(&mut self.out);
-                self.concat_part(&l, &b.left, &mut s);
-                self.concat_part(&r, &b.right, &mut s);
-                self.out = s;
+                self.concat_value(&l, &b.left, b.span)?;
+                self.concat_value(&r, &b.right, b.span)?;
             }
         }
         self.check_string_since(start, b.span)?;
@@ -1217,7 +1215,7 @@ impl<'t, 'c> Evaluator<'t, 'c> {
 
     /// Appends the string form of `e` to `out` (a side of a concatenation): literals and
     /// strings in variables or in the caller's JSON are copied from where they are.
-    fn append(&mut self, e: &Expr) -> Eval<()> {
+    fn append(&mut self, e: &Expr, span: Span) -> Eval<()> {
         match e {
             Expr::Str(s) => {
                 self.out.push_str(s);
@@ -1236,9 +1234,7 @@ impl<'t, 'c> Evaluator<'t, 'c> {
                                 m.read_path(&r.parts, append_json_str(&mut self.out))
                             {
                                 if let Some(value) = other {
-                                    let mut s = std::mem::take(&mut self.out);
-                                    self.concat_part(&value, e, &mut s);
-                                    self.out = s;
+                                    self.concat_value(&value, e, span)?;
                                 }
                                 return Ok(());
                             }
@@ -1250,8 +1246,17 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             _ => {}
         }
         let value = self.eval(e)?;
+        self.concat_value(&value, e, span)
+    }
+
+    /// Appends `v` (the value of `e`, a side of a concatenation) to `out`. A `#define`d
+    /// block is rendered there, as Java's `toString()` of it does.
+    fn concat_value(&mut self, v: &Value, e: &Expr, span: Span) -> Eval<()> {
+        if let Value::Object(Object::Block(block)) = v {
+            return self.render_scoped(block, span);
+        }
         let mut s = std::mem::take(&mut self.out);
-        self.concat_part(&value, e, &mut s);
+        self.concat_part(v, e, &mut s);
         self.out = s;
         Ok(())
     }
