@@ -772,8 +772,10 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         };
         // Without a reader of `$foreach` and the 1.x counters, setting them is skipped.
         let loop_vars = self.template.loop_vars;
+        // (The loop variable's value as a reference reads it: in a macro, a parameter's
+        // argument. Velocity puts that back after the loop.)
         let saved = [
-            self.var(f.var).clone(),
+            self.lookup(f.var)?,
             self.var(builtin::FOREACH).clone(),
             self.var(builtin::VELOCITY_COUNT).clone(),
             self.var(builtin::VELOCITY_HAS_NEXT).clone(),
