@@ -127,6 +127,14 @@ case('sort-mixed-classes', '$util.qr($ctx.args.m.sort(null))',
      notes="Integers and strings have no common order; Rust's sort panicked on the inconsistent comparisons (Java throws ClassCastException).")
 case('random-within-whole-long-range', '#set($r = $util.math.randomWithinRange(-9223372036854775808, 9223372036854775807))#if($r >= -9223372036854775808)ok#end',
      expected_out='ok', notes='The span of the whole long range wrapped to 0: a division by zero.')
+case('nesting-behind-stray-closers', '#if(1)}' * 9300,
+     expected_error='nesting depth limit exceeded (limit is 128)', cli_exit=3, cli_message='nesting depth limit exceeded',
+     notes='Any closing bracket used to lower the pre-pass count: 9300 nested #if blocks reached pest and overflowed the stack.')
+case('nesting-behind-commented-ends', '#if(1)#*#end*#' * 4600,
+     expected_error='nesting depth limit exceeded (limit is 128)', cli_exit=3, cli_message='nesting depth limit exceeded')
+case('nesting-in-escaped-string', '#set($s = "#set($y = ' + '\\u0028' * 30000 + '")', profile='velocity',
+     expected_error='in this string: nesting depth limit exceeded (limit is 128)', cli_exit=3, cli_message='nesting depth limit exceeded',
+     notes='\\u0028 becomes ( only when the string is unescaped: the string is checked again then.')
 case('nul-bytes', "a\u0000b${s}\u0000", expected_out="a\u0000b${s}\u0000")
 case('crlf-cr-mixture', "a\r\n#if(true)\rb\n#end\r\nc\r", expected_out="a\r\nb\nc\r")
 print('ok')

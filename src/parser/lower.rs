@@ -211,6 +211,8 @@ impl<'s, 'n> Lowerer<'s, 'n> {
     /// Parses `text` (part of this template, starting at offset `base` of it) as a template
     /// of its own.
     fn sub_template(&mut self, text: &str, base: u32) -> Result<Block> {
+        // (Checked again: escapes such as `\u0028` become brackets only here.)
+        super::check_depth(text, self.options.max_depth)?;
         let root = super::parse_rule(Rule::template, text)?;
         let mut sub = Lowerer {
             src: text,
