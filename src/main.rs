@@ -158,10 +158,17 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
-            eprintln!("appsync-vtl: {message}");
+            // (A closed stderr is no reason to panic: the status still says it failed.)
+            let _ = writeln!(std::io::stderr().lock(), "appsync-vtl: {message}");
             ExitCode::from(code)
         }
     }
+}
+
+/// Writes a line to standard output; a reader that went away (`| head`) ends the output,
+/// it does not panic (`println!` does).
+fn say(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 fn input_error(message: impl std::fmt::Display) -> Failure {
@@ -374,7 +381,12 @@ fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     let resolution = resolver.resolve(&ctx);
     if args.trace {
         for step in &resolution.steps {
-            eprintln!("== {}\n{}", step.name, step.output);
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "== {}\n{}",
+                step.name,
+                step.output
+            );
         }
     }
     print_json(&resolution.to_json())
@@ -391,9 +403,14 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
         total.reports.extend(summary.reports);
     }
     let blessed = total.reports.iter().filter(|r| r.blessed).count();
-    println!("{total}");
+    say(format_args!("{total}"));
     if blessed > 0 {
-        println!("{blessed} expected files rewritten (--bless): review them before committing");
+        say(format_args!(
+            "{blessed} expected files rewritten (--bless): review them before committing"
+        ));
+    }
+    if total.reports.is_empty() {
+        return Err(input_error("no test cases found in the given folders"));
     }
     if total.failed() > 0 {
         return Err(Failure(1, format!("{} cases failed", total.failed())));

@@ -94,16 +94,31 @@ impl Location {
         }
     }
 
-    /// The line, with a caret under the column, indented for a report.
+    /// The line, with a caret under the column, indented for a report. A long line is cut
+    /// to 80 characters on each side of the column (a one-line 60 KB template printed all
+    /// of it).
     pub fn snippet(&self) -> String {
+        const SIDE: usize = 80;
+        let chars: Vec<char> = self.line_text.chars().collect();
+        let col = (self.column.saturating_sub(1) as usize).min(chars.len());
+        let from = col.saturating_sub(SIDE);
+        let to = col.saturating_add(SIDE).min(chars.len());
+        let lead = if from > 0 { "…" } else { "" };
+        let trail = if to < chars.len() { "…" } else { "" };
+        let shown: String = chars.get(from..to).unwrap_or_default().iter().collect();
         // Tabs keep their width in the caret line so the caret lines up in a terminal.
-        let pad: String = self
-            .line_text
+        let pad: String = lead
             .chars()
-            .take(self.column.saturating_sub(1) as usize)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .map(|_| ' ')
+            .chain(
+                chars
+                    .get(from..col)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+            )
             .collect();
-        format!("  {}\n  {}^", self.line_text, pad)
+        format!("  {lead}{shown}{trail}\n  {pad}^")
     }
 }
 
@@ -130,5 +145,17 @@ mod tests {
     fn caret_under_column() {
         let l = Location::of("#set($x = -$n)", 10);
         assert_eq!(l.snippet(), "  #set($x = -$n)\n            ^");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}#{}", "a".repeat(1000), "b".repeat(1000));
+        let snippet = Location::of(&line, 1000).snippet();
+        let (text, caret) = snippet.split_once('\n').unwrap();
+        assert_eq!(text, format!("  …{}#{}…", "a".repeat(80), "b".repeat(79)));
+        assert_eq!(
+            caret.chars().count(),
+            text.find('#').map_or(0, |i| text[..i].chars().count()) + 1
+        );
     }
 }

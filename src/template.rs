@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::ast;
-use crate::engine::{Engine, Profile};
+use crate::engine::{Engine, IdSource, Profile};
 use crate::error::{Error, ErrorKind, Limit, Result};
 use crate::eval::{Evaluator, Runtime};
 use crate::parser::builtin;
@@ -60,6 +60,14 @@ impl Template {
     /// Renders against `context`. The context is not modified: the render works on its own
     /// copy of the values.
     pub fn render(&self, context: &Context) -> Result<Rendered> {
+        self.render_step(context, 0)
+    }
+
+    /// [`Template::render`] as step `step` of a resolution: with a seeded id source, each
+    /// step draws its own ids (the same seed for every template of a pipeline made two
+    /// functions' `$util.autoId()` collide); step 0 draws what `render` does.
+    #[inline]
+    pub(crate) fn render_step(&self, context: &Context, step: u64) -> Result<Rendered> {
         // Collections the render creates are emptied when it ends (breaks cycles).
         let _scope = crate::value::arena::RenderScope::begin();
         let inner = &*self.inner;
@@ -78,7 +86,13 @@ impl Template {
             return Err(too_deep(what));
         }
         let auth_mode = context.auth_mode();
-        let mut rt = Runtime::new(&engine.clock, &engine.ids, auth_mode);
+        let ids = match engine.ids {
+            IdSource::Seeded(seed) if step > 0 => {
+                IdSource::Seeded(seed ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            }
+            ids => ids,
+        };
+        let mut rt = Runtime::new(&engine.clock, &ids, auth_mode);
         let ctx = build_ctx(context, engine.profile, auth_mode);
         rt.context = context.ctx.as_deref();
         let appsync = engine.profile == Profile::AppSync;

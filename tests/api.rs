@@ -79,3 +79,16 @@ fn one_template_renders_from_many_threads_like_sequentially() {
         }
     });
 }
+
+#[test]
+fn an_error_inside_evaluated_text_points_at_the_evaluate() {
+    let template = Engine::velocity()
+        .compile(
+            "t",
+            "line one\nline two\n#set($t = '$s.substring(5)')\n#evaluate($t)\n",
+        )
+        .unwrap();
+    let ctx = Context::default().with_var("s", serde_json::json!("ab"));
+    let err = template.render(&ctx).unwrap_err();
+    assert_eq!((err.line(), err.column()), (Some(4), Some(1)), "{err}");
+}

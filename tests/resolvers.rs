@@ -230,6 +230,25 @@ fn direct_lambda_resolver() {
     assert_eq!(sent["payload"]["arguments"]["id"], "1");
 }
 
+// resolver-mapping-template-reference-lambda: a direct Lambda resolver without a response
+// template behaves like `#if($ctx.error) $util.error($ctx.error.message, $ctx.error.type,
+// $ctx.result) #end $util.toJson($ctx.result)`: the error carries the result as its data.
+#[test]
+fn direct_lambda_error_carries_the_result_as_data() {
+    let mut error = DataSourceError::new("boom", "Lambda:Unhandled");
+    error.result = Some(json!({"detail": "x"}));
+    let ds = Arc::new(CannedDataSource::new(
+        DataSourceKind::AwsLambda,
+        [Err(error)],
+    ));
+    let r = Resolver::unit(None, None, ds).resolve(&field_ctx());
+    assert_eq!(r.data, J::Null);
+    let e = &r.to_json()["errors"][0];
+    assert_eq!(e["message"], "boom");
+    assert_eq!(e["errorType"], "Lambda:Unhandled");
+    assert_eq!(e["data"], json!({"detail": "x"}));
+}
+
 fn function(
     name: &str,
     request: &str,
@@ -274,6 +293,36 @@ fn pipeline_threads_results_and_stash() {
         json!({"last": {"n": 3, "prev": 2}, "same": {"n": 3, "prev": 2}, "trail": ["before", "one", "two"]})
     );
     assert_eq!(r.stash["trail"], json!(["before", "one", "two"]));
+}
+
+// A seeded id source gives each template of a resolution its own ids (two functions that
+// each create an item must not make the same key), and the same ids on every resolution.
+#[test]
+fn seeded_ids_differ_between_the_templates_of_a_resolution() {
+    let engine = Engine::new().with_ids(appsync_vtl::IdSource::Seeded(7));
+    let tt = |src: &str| engine.compile("t", src).unwrap();
+    let none = || Arc::new(NoneDataSource);
+    let step = |name: &str, key: &str| PipelineFunction {
+        name: name.into(),
+        request: Some(tt(&format!(
+            r#"$util.qr($ctx.stash.put("{key}", $util.autoId())){{"version": "2018-05-29", "payload": {{}}}}"#
+        ))),
+        response: Some(tt("{}")),
+        data_source: none(),
+    };
+    let resolve = || {
+        Resolver::pipeline(
+            None,
+            vec![step("a", "post"), step("b", "comment")],
+            Some(tt("{}")),
+        )
+        .unwrap()
+        .resolve(&field_ctx())
+    };
+    let r = resolve();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_ne!(r.stash["post"], r.stash["comment"]);
+    assert_eq!(resolve().stash, r.stash);
 }
 
 // resolver-mapping-template-reference-overview: $util.error in a function "throws a field

@@ -911,7 +911,14 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         }
         self.extra_names = Some(names);
         let r = match parsed {
-            Ok(block) => self.render_block(&block),
+            // (The fragment's positions are in its own text: its errors point at the
+            // `#evaluate` instead, not at the same offset of this template.)
+            Ok(block) => self.render_block(&block).map_err(|flow| match flow {
+                Flow::Error(e) => Flow::Error(
+                    e.with_location(crate::Location::of(self.source, span.start as usize)),
+                ),
+                other => other,
+            }),
             Err(e) => Err(self.error(
                 ErrorKind::Directive {
                     message: format!("#evaluate: {}", e.kind()),

@@ -308,7 +308,7 @@ impl Run<'_> {
 
     /// Renders one template and reads its result as AppSync does.
     fn template(&mut self, name: &str, template: &Template, ctx: &Context) -> Result<Outcome> {
-        let rendered = template.render(ctx);
+        let rendered = template.render_step(ctx, self.steps.len() as u64);
         let rendered: Rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
@@ -390,8 +390,10 @@ impl Run<'_> {
         }
         let (result, error) = split(answer);
         let Some(response) = response else {
+            // As `#if($ctx.error) $util.error($ctx.error.message, $ctx.error.type,
+            // $ctx.result) #end $util.toJson($ctx.result)` (the guide, direct Lambda).
             return match error {
-                Some(e) => Err(data_source_error(&e, None)),
+                Some(e) => Err(data_source_error(&e, e.result.clone())),
                 None => Ok(result),
             };
         };
@@ -452,8 +454,10 @@ impl Run<'_> {
         let answer = self.call(&label, &*f.data_source, &request_json)?;
         let (result, error) = split(answer);
         let Some(response) = &f.response else {
+            // As `#if($ctx.error) $util.error($ctx.error.message, $ctx.error.type,
+            // $ctx.result) #end $util.toJson($ctx.result)` (the guide, direct Lambda).
             return match error {
-                Some(e) => Err(data_source_error(&e, None)),
+                Some(e) => Err(data_source_error(&e, e.result.clone())),
                 None => Ok(result),
             };
         };

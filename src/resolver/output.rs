@@ -34,8 +34,12 @@ fn output_error(e: &serde_json::Error, text: &str) -> Error {
     let message = e.to_string();
     let message = if let Some(field) = message
         .strip_prefix(DUPLICATE_PREFIX)
-        .and_then(|rest| rest.split(DUPLICATE_SUFFIX).next())
-    {
+        // (From the last `>` before the position: the key itself may hold `>`.)
+        .and_then(|rest| {
+            rest.rsplit_once(DUPLICATE_SUFFIX)
+                .or_else(|| rest.rsplit_once('>').map(|(f, _)| (f, "")))
+                .map(|(field, _)| field)
+        }) {
         format!(
             "Duplicate field '{field}' detected on Object. Duplicate JSON keys are not allowed."
         )
@@ -48,7 +52,7 @@ fn output_error(e: &serde_json::Error, text: &str) -> Error {
 }
 
 const DUPLICATE_PREFIX: &str = "duplicate field <";
-const DUPLICATE_SUFFIX: &str = ">";
+const DUPLICATE_SUFFIX: &str = "> at line ";
 
 /// Builds a `serde_json::Value`, failing on a key that repeats within one object.
 struct NoDuplicates;
@@ -189,6 +193,10 @@ mod tests {
         assert_eq!(
             message("{\"a\": {\"f\": 1, \"f\": 2}}"),
             "Duplicate field 'f' detected on Object. Duplicate JSON keys are not allowed."
+        );
+        assert_eq!(
+            message("{\"a>b\": 1, \"a>b\": 2}"),
+            "Duplicate field 'a>b' detected on Object. Duplicate JSON keys are not allowed."
         );
         assert_eq!(
             message("{\"a\": 1} x"),
