@@ -576,3 +576,18 @@ fn configuration_and_network_failures_are_clear_graphql_errors() {
     assert!(message.contains("Connection refused"), "{message}");
     assert!(!message.contains("DispatchFailure {"), "{message}");
 }
+
+#[test]
+fn made_and_dropped_inside_an_async_runtime() {
+    // No server needed. Inside a caller's async runtime (#[tokio::main], #[tokio::test]),
+    // blocking its thread or dropping a runtime panics: the data source does neither.
+    let caller = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    caller.block_on(async {
+        let ds = DynamoDbDataSource::new("t", Some("us-east-1")).unwrap();
+        assert_eq!(ds.table(), "t");
+        drop(ds);
+    });
+}

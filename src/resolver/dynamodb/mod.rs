@@ -29,7 +29,8 @@ use super::request::DataSourceKind;
 pub struct DynamoDbDataSource {
     table: String,
     client: aws_sdk_dynamodb::Client,
-    runtime: tokio::runtime::Runtime,
+    /// (An `Option` only so that `Drop` can take it: always `Some` before.)
+    runtime: Option<tokio::runtime::Runtime>,
     /// Whether the environment or the data source named a region (requests cannot be
     /// signed without one).
     has_region: bool,
@@ -54,11 +55,20 @@ impl DynamoDbDataSource {
         if let Some(region) = region {
             loader = loader.region(aws_config::Region::new(region.to_string()));
         }
-        let config = runtime.block_on(loader.load());
+        // (Inside a caller's async runtime, blocking its thread panics: as `block_on`.)
+        let config = if tokio::runtime::Handle::try_current().is_ok() {
+            std::thread::scope(|s| {
+                s.spawn(|| runtime.block_on(loader.load()))
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+        } else {
+            runtime.block_on(loader.load())
+        };
         Ok(DynamoDbDataSource {
             table: table.to_string(),
             client: aws_sdk_dynamodb::Client::new(&config),
-            runtime,
+            runtime: Some(runtime),
             has_region: config.region().is_some(),
         })
     }
@@ -169,18 +179,35 @@ impl DynamoDbDataSource {
 
     /// Runs `fut` to completion. Inside an async runtime (a caller's tokio), blocking that
     /// runtime's thread is not allowed, so the call runs on a thread of its own.
-    fn block_on<F: std::future::Future + Send>(&self, fut: F) -> F::Output
+    fn block_on<T: Send, F>(&self, fut: F) -> Result<T, DataSourceError>
     where
-        F::Output: Send,
+        F: std::future::Future<Output = Result<T, DataSourceError>> + Send,
     {
+        let Some(runtime) = &self.runtime else {
+            // (Only `Drop` takes the runtime; nothing can call this after.)
+            return Err(DataSourceError::new(
+                "the DynamoDB data source has no runtime",
+                "Internal",
+            ));
+        };
         if tokio::runtime::Handle::try_current().is_ok() {
             std::thread::scope(|s| {
-                s.spawn(|| self.runtime.block_on(fut))
+                s.spawn(|| runtime.block_on(fut))
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p))
             })
         } else {
-            self.runtime.block_on(fut)
+            runtime.block_on(fut)
+        }
+    }
+}
+
+impl Drop for DynamoDbDataSource {
+    fn drop(&mut self) {
+        // Dropping a runtime inside a caller's async runtime panics; shutting it down in
+        // the background does not.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
         }
     }
 }
