@@ -586,7 +586,12 @@ fn wildcard_match(expected: &str, actual: &str) -> bool {
     let mut reached = std::collections::BTreeSet::from([first.len()]);
     for (ph, literal) in placeholders.iter().zip(literals.iter().skip(1)) {
         let mut next = std::collections::BTreeSet::new();
-        for &start in &reached {
+        // `{{any}}` from the earliest start reaches every end any later start would.
+        let starts: Vec<usize> = match *ph {
+            "{{any}}" => reached.first().copied().into_iter().collect(),
+            _ => reached.iter().copied().collect(),
+        };
+        for start in starts {
             let Some(tail) = actual.get(start..) else {
                 continue;
             };

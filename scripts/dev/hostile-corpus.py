@@ -118,8 +118,11 @@ case('filter-containing-itself', '#set($f = {})$util.qr($f.put("not", $f))$util.
      expected_error='$util.transform.toDynamoDBFilterExpression: filters nest deeper than 200 levels', cli_message='filters nest deeper than 200 levels',
      notes='It recursed for ever and overflowed the stack (the process aborted).')
 case('subscription-filter-blowup', '#set($f = {})#foreach($i in [1..24])$util.qr($f.put("f$i", {"eq": 1, "ne": 2}))#end$util.transform.toSubscriptionFilter($f)',
-     expected_error='$util.transform.toSubscriptionFilter: the filter expands to more than 10000 alternatives', cli_message='the filter expands to more than 10000 alternatives',
+     expected_error='$util.transform.toSubscriptionFilter: the filter expands to more than 10000 alternatives or 100000 conditions', cli_message='the filter expands to more than 10000 alternatives',
      notes='2^24 alternatives of 24 conditions each: gigabytes before the collection limit could apply.')
+case('filter-of-shared-sub-filters', '#set($g = {"f": {"eq": 1}})#foreach($i in [1..30])#set($g = {"and": [$g, $g]})#end$util.transform.toDynamoDBFilterExpression($g)',
+     expected_error='$util.transform.toDynamoDBFilterExpression: the filter has more than 10000 values', cli_message='the filter has more than 10000 values',
+     notes='One sub-filter used twice at each of 30 levels: 2^30 conditions to walk and write out.')
 case('sort-mixed-classes', '$util.qr($ctx.args.m.sort(null))',
      ctx={"arguments": {"m": [1, 7, "7", "3", 0, "6", 0, "4", "3", "1", "0", 8, 6, "6", "8", 7, "8", 3, "7", "0", 8, "1", 4, 5]}},
      expected_error='sort on ArrayList failed: java.lang.ClassCastException: class java.lang.Integer cannot be cast to class java.lang.Comparable',
@@ -135,6 +138,12 @@ case('nesting-behind-commented-ends', '#if(1)#*#end*#' * 4600,
 case('nesting-in-escaped-string', '#set($s = "#set($y = ' + '\\u0028' * 30000 + '")', profile='velocity',
      expected_error='in this string: nesting depth limit exceeded (limit is 128)', cli_exit=3, cli_message='nesting depth limit exceeded',
      notes='\\u0028 becomes ( only when the string is unescaped: the string is checked again then.')
+case('deep-nesting-entries', '#set($e = 0)#foreach($i in [1..700])#foreach($j in [1..700])#set($m = {"k": $e})#foreach($x in $m.entrySet())#set($e = $x)#end#end#end done',
+     expected_out=' done',
+     notes='Map entries whose values are entries, 490 000 links: their drop recursed once per link. Entries now drop from the work list too.')
+case('nesting-in-strings-in-code', '#set($a = ' + "[']'," * 10000 + ')',
+     expected_error='nesting depth limit exceeded (limit is 128)', cli_exit=3, cli_message='nesting depth limit exceeded',
+     notes='The ] in each string closed the [ before it in the pre-pass, so 10 000 nested lists reached pest and overflowed the stack.')
 case('nul-bytes', "a\u0000b${s}\u0000", expected_out="a\u0000b${s}\u0000")
 case('crlf-cr-mixture', "a\r\n#if(true)\rb\n#end\r\nc\r", expected_out="a\r\nb\nc\r")
 print('ok')

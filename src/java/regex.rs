@@ -112,7 +112,15 @@ fn to_rust_syntax(pattern: &str) -> String {
                     }
                     quoted.push(q);
                 }
-                out.push_str(&fancy_regex::escape(&quoted));
+                // Every ASCII symbol as a hex escape: literal outside a class and inside
+                // one (where `-`, `&` and `~` mean something, and `escape` leaves them).
+                for q in quoted.chars() {
+                    if q.is_ascii() && !q.is_ascii_alphanumeric() {
+                        out.push_str(&format!("\\x{:02X}", u32::from(q)));
+                    } else {
+                        out.push(q);
+                    }
+                }
             }
             'p' | 'P' if chars.peek() == Some(&'{') => {
                 let rest: String = chars.clone().take_while(|&x| x != '}').collect();

@@ -5,110 +5,278 @@
 //! linear time, and finds the first place where brackets and block directives nest deeper
 //! than allowed.
 //!
-//! It must never count less than the parser nests. It keeps a stack of what is open
-//! (block directives and brackets): a closing bracket closes only an open bracket of its
-//! kind, and `#end` only a block, dropping the brackets opened in text since (text brackets
-//! are not nesting; brackets inside a directive's arguments cannot be open at an `#end`).
-//! Inside what may be a comment or a `#[[...]]#` block nothing closes (openers still count:
-//! `"##"` in a string is no comment, and what follows it on the line may nest). A first
-//! version kept one counter that any closing bracket lowered, so `#if(1)}` repeated nested
-//! thousands of blocks past the check and overflowed the stack; so did `#endx` and `#end`
-//! inside comments.
+//! It must never count less than the parser nests (more is harmless). So it reads the
+//! template roughly as the parser does:
+//! - it keeps a stack of what is open: blocks (`#if`...`#end`), brackets in *code* (the
+//!   arguments of a directive or of a reference: `#set(`, `#foreach(`, `$a.b(`, `$a[`, and
+//!   everything inside them) and brackets in plain text;
+//! - a closing bracket closes only an open bracket of its kind, `#end` (the whole name, in
+//!   text) only a block, dropping the text brackets opened since;
+//! - string literals in code are skipped whole: a `]` or `#end` in `']'` closes nothing (an
+//!   interpolated string is checked again when it is parsed, see `lower::sub_template`);
+//! - comments and `#[[...]]#` in text are skipped whole; quotes in text are just text.
+//!
+//! Earlier versions kept one counter that any closing bracket lowered: `#if(1)}` repeated,
+//! `#endx`, `#end` in a comment, or `[']',` repeated in a `#set` walked thousands of levels
+//! past the check and overflowed the stack.
 
-// Reviewed for panics on input: the scan indexes bytes strictly below the length.
-#![allow(clippy::indexing_slicing)]
+// Reviewed for panics on input: every index is checked against the length first (`get`).
 
 /// What is open at a point of the scan.
 #[derive(Clone, Copy, PartialEq)]
 enum Open {
     Block,
-    Bracket(u8),
+    /// A bracket in plain text (closing byte).
+    Text(u8),
+    /// A bracket in code (closing byte); `reference` when it is a reference's own
+    /// arguments or index (`$a.b(...)`: the reference may go on after it).
+    Code {
+        close: u8,
+        reference: bool,
+    },
 }
 
 /// Byte offset where nesting first exceeds `max`, if it does.
 pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
     let bytes = source.as_bytes();
     let mut open: Vec<Open> = Vec::new();
-    // Closers before this offset are ignored (a comment or unparsed block may run there).
-    let mut quiet_until = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let quiet = i < quiet_until;
-        let opened = match b {
-            b'(' | b'[' | b'{' => {
-                open.push(Open::Bracket(b));
-                true
-            }
-            b')' | b']' | b'}' => {
-                let opener = match b {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
-                if !quiet && open.last() == Some(&Open::Bracket(opener)) {
-                    open.pop();
+    // Pushes `what` opened at `at`; `Err` with the offset when it is too deep.
+    let push = |open: &mut Vec<Open>, what: Open, at: usize| {
+        open.push(what);
+        if open.len() > max { Err(at) } else { Ok(()) }
+    };
+    while let Some(&b) = bytes.get(i) {
+        let in_code = matches!(open.last(), Some(Open::Code { .. }));
+        let step = if in_code {
+            match b {
+                b'"' | b'\'' => {
+                    // A string literal: to its closing quote (`''`/`""` inside reopen).
+                    i = bytes
+                        .get(i + 1..)
+                        .and_then(|r| r.iter().position(|&c| c == b))
+                        .map_or(bytes.len(), |p| i + 1 + p + 1);
+                    continue;
                 }
-                false
-            }
-            b'#' => {
-                let rest = &bytes[i + 1..];
-                if let Some(len) = comment(rest) {
-                    quiet_until = quiet_until.max(i + 1 + len);
-                }
-                let rest = rest.strip_prefix(b"{").unwrap_or(rest);
-                if opens_block(rest) {
-                    open.push(Open::Block);
-                    true
-                } else {
-                    if !quiet
-                        && is_end(rest)
-                        && let Some(block) = open.iter().rposition(|o| *o == Open::Block)
+                b'(' | b'[' | b'{' => push(
+                    &mut open,
+                    Open::Code {
+                        close: closer(b),
+                        reference: false,
+                    },
+                    i,
+                ),
+                b')' | b']' | b'}' => {
+                    if let Some(&Open::Code { close, reference }) = open.last()
+                        && close == b
                     {
-                        open.truncate(block);
+                        open.pop();
+                        if reference {
+                            // `$a.b(1).c(2)`: the reference goes on.
+                            i = reference_tail(bytes, i + 1, &mut open);
+                            if open.len() > max {
+                                return Some(i);
+                            }
+                            continue;
+                        }
                     }
-                    false
+                    Ok(())
                 }
+                // A block directive in code is a parse error there; counted all the same.
+                b'#' if opens_block(name_after_hash(bytes, i)) => push(&mut open, Open::Block, i),
+                _ => Ok(()),
             }
-            _ => false,
+        } else {
+            match b {
+                b'(' | b'[' | b'{' => push(&mut open, Open::Text(closer(b)), i),
+                b')' | b']' | b'}' => {
+                    if open.last() == Some(&Open::Text(b)) {
+                        open.pop();
+                    }
+                    Ok(())
+                }
+                b'#' => {
+                    // (A comment starts even after a backslash: `\##` is `\` and a comment.)
+                    if let Some(end) = comment_end(bytes, i) {
+                        i = end;
+                        continue;
+                    }
+                    let name = name_after_hash(bytes, i);
+                    if escaped(bytes, i) {
+                        // `\#if(`: text.
+                        Ok(())
+                    } else if is_end(name) {
+                        if let Some(block) = open.iter().rposition(|o| *o == Open::Block) {
+                            open.truncate(block);
+                        }
+                        Ok(())
+                    } else if name
+                        .first()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'@')
+                    {
+                        let r = if opens_block(name) {
+                            push(&mut open, Open::Block, i)
+                        } else {
+                            Ok(())
+                        };
+                        // Arguments after the name (and blanks): code.
+                        let after = directive_args(bytes, i, name.len());
+                        match (r, after) {
+                            (Err(at), _) => Err(at),
+                            (Ok(()), Some(paren)) => {
+                                i = paren;
+                                push(
+                                    &mut open,
+                                    Open::Code {
+                                        close: b')',
+                                        reference: false,
+                                    },
+                                    paren,
+                                )
+                            }
+                            (Ok(()), None) => Ok(()),
+                        }
+                    } else {
+                        Ok(())
+                    }
+                }
+                b'$' => {
+                    i = reference_tail(bytes, reference_head(bytes, i), &mut open);
+                    if open.len() > max {
+                        return Some(i);
+                    }
+                    continue;
+                }
+                _ => Ok(()),
+            }
         };
-        if opened && open.len() > max {
-            return Some(i);
+        if let Err(at) = step {
+            return Some(at);
         }
         i += 1;
     }
     None
 }
 
-fn opens_block(rest: &[u8]) -> bool {
+fn closer(open: u8) -> u8 {
+    match open {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
+fn is_name(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-')
+}
+
+/// Whether the `#` at `i` is escaped by an odd number of backslashes.
+fn escaped(bytes: &[u8], i: usize) -> bool {
+    let before = bytes.get(..i).unwrap_or_default();
+    before.iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1
+}
+
+/// The directive name after the `#` at `i` (after a `{` for `#{name}`).
+fn name_after_hash(bytes: &[u8], i: usize) -> &[u8] {
+    let rest = bytes.get(i + 1..).unwrap_or_default();
+    let rest = rest.strip_prefix(b"{").unwrap_or(rest);
+    let len = rest
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'@')))
+        .unwrap_or(rest.len());
+    rest.get(..len).unwrap_or_default()
+}
+
+fn opens_block(name: &[u8]) -> bool {
     const OPENERS: [&[u8]; 6] = [b"if", b"foreach", b"macro", b"define", b"literal", b"@"];
-    OPENERS.iter().any(|o| rest.starts_with(o))
+    OPENERS.iter().any(|o| name.starts_with(o))
 }
 
-/// Whether `rest` (after `#` or `#{`) is `end` as a whole name.
-fn is_end(rest: &[u8]) -> bool {
-    rest.starts_with(b"end")
-        && !rest
-            .get(3)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'@'))
+fn is_end(name: &[u8]) -> bool {
+    name == b"end"
 }
 
-/// For a `#` followed by `rest`: when it may start a comment or an unparsed block, the
-/// length of `rest` that would cover.
-fn comment(rest: &[u8]) -> Option<usize> {
-    let find = |from: usize, what: &[u8]| {
+/// For the `#` at `i` that starts a comment or an unparsed block: where it ends.
+fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let rest = bytes.get(i + 1..).unwrap_or_default();
+    let after = |from: usize, what: &[u8]| {
         rest.get(from..)
             .and_then(|r| r.windows(what.len()).position(|w| w == what))
-            .map_or(rest.len(), |p| from + p + what.len())
+            .map_or(bytes.len(), |p| i + 1 + from + p + what.len())
     };
     if rest.starts_with(b"#") {
-        Some(find(1, b"\n"))
+        // A line comment ends before the line ending (`\n`, `\r` or both).
+        let len = rest
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .unwrap_or(rest.len());
+        Some(i + 1 + len)
     } else if rest.starts_with(b"*") {
-        Some(find(1, b"*#"))
+        Some(after(1, b"*#"))
     } else if rest.starts_with(b"[[") {
-        Some(find(2, b"]]#"))
+        Some(after(2, b"]]#"))
     } else {
         None
+    }
+}
+
+/// For a directive named `name_len` bytes after the `#` at `i`: the offset of the `(` of
+/// its arguments, if blanks and then `(` follow the name (and the `}` of `#{name}`).
+fn directive_args(bytes: &[u8], i: usize, name_len: usize) -> Option<usize> {
+    let mut j = i + 1;
+    let braced = bytes.get(j) == Some(&b'{');
+    j += usize::from(braced) + name_len;
+    if braced {
+        if bytes.get(j) != Some(&b'}') {
+            return None;
+        }
+        j += 1;
+    }
+    while bytes
+        .get(j)
+        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        j += 1;
+    }
+    (bytes.get(j) == Some(&b'(')).then_some(j)
+}
+
+/// After the `$` at `i`: the offset just past `$`, `!`, `{` and the root name.
+fn reference_head(bytes: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    if bytes.get(j) == Some(&b'!') {
+        j += 1;
+    }
+    if bytes.get(j) == Some(&b'{') {
+        j += 1;
+    }
+    while bytes.get(j).is_some_and(|&c| is_name(c)) {
+        j += 1;
+    }
+    j
+}
+
+/// Reads a reference's tail from `j` (`.name` parts); at a `(` or `[` opens its code (the
+/// scan goes on inside) and returns the offset after the bracket; otherwise returns where
+/// the reference ends.
+fn reference_tail(bytes: &[u8], mut j: usize, open: &mut Vec<Open>) -> usize {
+    loop {
+        match bytes.get(j) {
+            Some(b'.') if bytes.get(j + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                j += 1;
+                while bytes.get(j).is_some_and(|&c| is_name(c)) {
+                    j += 1;
+                }
+            }
+            Some(&b @ (b'(' | b'[')) => {
+                open.push(Open::Code {
+                    close: closer(b),
+                    reference: true,
+                });
+                return j + 1;
+            }
+            _ => return j,
+        }
     }
 }
 
@@ -145,10 +313,37 @@ mod tests {
         let json = "#foreach($x in $l){ \"a\": #if($x) [ #end #end ".repeat(300);
         assert_eq!(first_too_deep(&json, 128), None);
         assert_eq!(first_too_deep(&"#if(1)#{end}".repeat(300), 128), None);
-        // Openers after a `##` on the same line still count.
-        assert_eq!(
-            first_too_deep(&format!("## x{}", "[".repeat(200)), 128),
-            Some(132)
+        // Comments and unparsed blocks are text the parser does not nest in.
+        assert_eq!(first_too_deep(&"## call f(x)\n".repeat(200), 128), None);
+        assert_eq!(first_too_deep(&"#* ((( *#".repeat(200), 128), None);
+        let unparsed = format!("#[[{}]]#", "{}".repeat(200));
+        assert_eq!(first_too_deep(&unparsed, 128), None);
+        // ...but a `##` in a string in code starts no comment.
+        let hidden = format!("#set($a = \"##\" + {})", "[".repeat(200));
+        assert!(first_too_deep(&hidden, 128).is_some());
+        // An escaped directive is text; after an escaped backslash it is a directive.
+        assert_eq!(first_too_deep(&"\\#if(1)".repeat(300), 128), None);
+        assert!(first_too_deep(&"\\\\#if(1)".repeat(300), 128).is_some());
+    }
+
+    #[test]
+    fn strings_in_code_close_nothing() {
+        // Each `[` nests a list in the parser; the `]` in the strings close none of them.
+        let lists = format!("#set($a = {})", "[']',".repeat(300));
+        assert!(first_too_deep(&lists, 128).is_some());
+        let ends = format!(
+            "#set($a = {})",
+            format!("['#if',{}'#end',", "[".repeat(10)).repeat(20)
         );
+        assert!(first_too_deep(&ends, 128).is_some());
+        // In the arguments of a reference's method too, along the whole reference.
+        let chained = format!("$a.b(1).c({})", "[\")\",".repeat(300));
+        assert!(first_too_deep(&chained, 128).is_some());
+        // Quotes in text are text: an apostrophe does not hide what follows.
+        let text = format!("it's {}", "#if(1)".repeat(200));
+        assert!(first_too_deep(&text, 128).is_some());
+        // Balanced code with strings is fine, however long.
+        let fine = "#set($m = {'k': [')', \"]\"], 'j': \"}\"})$m.put('x', '(')\n".repeat(500);
+        assert_eq!(first_too_deep(&fine, 128), None);
     }
 }

@@ -211,6 +211,11 @@ impl<'s, 'n> Lowerer<'s, 'n> {
     /// Parses `text` (part of this template, starting at offset `base` of it) as a template
     /// of its own.
     fn sub_template(&mut self, text: &str, base: u32) -> Result<Block> {
+        // Sub-templates nest (`$a.b##$a.b##...` re-reads the rest of the line at each `##`):
+        // bounded like any other nesting.
+        if self.string_depth >= self.options.max_depth {
+            return Err(self.error_at(0, "text nested in text too deeply".into()));
+        }
         // (Checked again: escapes such as `\u0028` become brackets only here.)
         super::check_depth(text, self.options.max_depth)?;
         let root = super::parse_rule(Rule::template, text)?;

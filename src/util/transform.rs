@@ -34,12 +34,55 @@ const MAX_NESTING: usize = 200;
 /// Alternatives a subscription filter may expand to (each `and` of `or`s multiplies them).
 const MAX_GROUPS: usize = 10_000;
 
+/// Conditions all the alternatives of a subscription filter may hold together.
+const MAX_CONDITIONS: usize = 100_000;
+
+/// Values a filter may hold, counting a map or list each time it appears: the same sub-map
+/// used twice at each of 30 levels (`{"and": [$g, $g]}`) is 2^30 conditions, which every
+/// helper here would walk (and write out) in full.
+const MAX_FILTER_VALUES: usize = 10_000;
+
+/// Checks that `v` nests at most [`MAX_NESTING`] levels and holds at most `budget` values.
+fn bounded(v: &Value, depth: usize, budget: &mut usize) -> Result<(), String> {
+    if depth > MAX_NESTING {
+        return Err(too_deep());
+    }
+    if *budget == 0 {
+        return Err(format!(
+            "the filter has more than {MAX_FILTER_VALUES} values"
+        ));
+    }
+    *budget -= 1;
+    match v {
+        Value::Map(m) => {
+            for (_, x) in m.borrow().iter() {
+                bounded(x, depth + 1, budget)?;
+            }
+        }
+        Value::List(l) => {
+            for x in l.borrow().iter() {
+                bounded(x, depth + 1, budget)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// [`bounded`] for a helper's filter argument.
+fn check_filter(name: &str, filter: &Map) -> Outcome<()> {
+    let mut budget = MAX_FILTER_VALUES;
+    bounded(&Value::Map(filter.clone()), 0, &mut budget).map_err(|e| failure(name, e))
+}
+
 fn too_deep() -> String {
     format!("filters nest deeper than {MAX_NESTING} levels")
 }
 
 fn too_many() -> String {
-    format!("the filter expands to more than {MAX_GROUPS} alternatives")
+    format!(
+        "the filter expands to more than {MAX_GROUPS} alternatives or {MAX_CONDITIONS} conditions"
+    )
 }
 
 fn entries(m: &Map) -> Vec<(String, Value)> {
@@ -54,6 +97,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     Ok(match (name, values.len()) {
         ("toDynamoDBFilterExpression" | "toDynamoDBConditionExpression", 1) => {
             let filter = Args::new(name, "Map", values).map(0)?;
+            check_filter(name, filter)?;
             let mut b = DynamoBuilder::default();
             let expression = b
                 .conjunction(&entries(filter), "", 0)
@@ -66,6 +110,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
         }
         ("toElasticsearchQueryDSL", 1) => {
             let filter = Args::new(name, "Map", values).map(0)?;
+            check_filter(name, filter)?;
             string(to_json_string(&es_bool(
                 "must",
                 es_fields(&entries(filter), 0).map_err(|e| failure(name, e))?,
@@ -74,6 +119,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
         ("toSubscriptionFilter", 1..=3) => {
             let args = Args::new(name, "Map[, List[, Map]]", values);
             let filter = args.map(0)?;
+            check_filter(name, filter)?;
             let ignored: Vec<String> = match values.get(1) {
                 Some(Value::Null) | None => Vec::new(),
                 Some(_) => args
@@ -85,7 +131,11 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
             };
             let rules = match values.get(2) {
                 Some(Value::Null) | None => None,
-                Some(_) => Some(args.map(2)?),
+                Some(_) => {
+                    let rules = args.map(2)?;
+                    check_filter(name, rules)?;
+                    Some(rules)
+                }
             };
             subscription_filter(filter, &ignored, rules).map_err(|e| failure(name, e))?
         }
@@ -356,7 +406,11 @@ type Dnf = Vec<Vec<Value>>;
 /// [`MAX_GROUPS`] (24 fields with two conditions each made 2^24 groups of 24 maps).
 fn cross(a: &Dnf, b: &Dnf) -> Result<Dnf, String> {
     let n = a.len().saturating_mul(b.len());
-    if n > MAX_GROUPS {
+    let width = |d: &Dnf| d.iter().map(Vec::len).sum::<usize>();
+    let conditions = width(a)
+        .saturating_mul(b.len())
+        .saturating_add(width(b).saturating_mul(a.len()));
+    if n > MAX_GROUPS || conditions > MAX_CONDITIONS {
         return Err(too_many());
     }
     let mut out = Vec::with_capacity(n);

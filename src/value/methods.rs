@@ -441,7 +441,8 @@ impl<'a> Utf16<'a> {
         }
         let b = self.byte_at(i as usize).unwrap_or(0);
         let c = self.s[b..].chars().next().unwrap_or('?');
-        // Half of a surrogate pair: Java returns a lone surrogate, which prints as `?`.
+        // At a character of two UTF-16 units Java returns its high half, a lone surrogate
+        // that prints as `?` (an index at its low half reads the next character here).
         Ok(if c.len_utf16() == 2 { '?' } else { c })
     }
 
@@ -462,6 +463,11 @@ impl<'a> Utf16<'a> {
     }
 
     fn last_index_of(&self, needle: &str, from: Option<i64>) -> i64 {
+        // The empty string is found at `from` itself (even inside a surrogate pair).
+        if needle.is_empty() {
+            let len = self.len() as i64;
+            return from.map_or(len, |f| if f < 0 { -1 } else { f.min(len) });
+        }
         let limit = match from {
             Some(f) if f < 0 => return -1,
             Some(f) => {

@@ -59,7 +59,7 @@ pub enum Value {
     /// `java.util.LinkedHashMap`
     Map(Map),
     /// `java.util.Map.Entry` (from `entrySet()`)
-    Entry(Rc<(Value, Value)>),
+    Entry(Rc<EntryPair>),
     /// Engine objects: `$util` and its namespaces, `$foreach`, `#define` blocks.
     Object(Object),
 }
@@ -101,6 +101,22 @@ pub struct LoopInfo {
     pub depth: usize,
     /// The enclosing loop's `$foreach`.
     pub parent: Option<Rc<LoopInfo>>,
+}
+
+/// The key and value of a `Map.Entry`. A type of its own for its `Drop`: entries whose
+/// values are entries (`#set($e = ...)` over `entrySet()` in a loop) dropped recursively, one
+/// stack frame per link, and 490 000 links overflowed the stack.
+pub struct EntryPair(pub Value, pub Value);
+
+impl Drop for EntryPair {
+    fn drop(&mut self) {
+        if spare::holds_values(&self.0) || spare::holds_values(&self.1) {
+            spare::drop_values(vec![
+                std::mem::take(&mut self.0),
+                std::mem::take(&mut self.1),
+            ]);
+        }
+    }
 }
 
 /// A shared, mutable list (`java.util.ArrayList`).
@@ -426,7 +442,8 @@ impl Map {
     /// Visits the entries in order, as [`Map::borrow`] would list them, without converting
     /// a map still backed by JSON: entries not put since come as their JSON. For writers
     /// (`toMapValuesJson` of `$ctx.args.input` after a `put`) that would otherwise convert
-    /// every entry only to write it out. `f` must not touch this map.
+    /// every entry only to write it out. `f` may only read this map (a value put over the
+    /// JSON that leads back to it is why such a map is converted first).
     pub(crate) fn visit(&self, mut f: impl FnMut(EntryKey<'_>, EntryValue<'_>)) {
         self.ready();
         // The visit holds the map while `f` runs. A collection put over the JSON can lead
@@ -743,7 +760,7 @@ impl Map {
         Some(match view {
             MapView::Keys => k.clone(),
             MapView::Values => v.clone(),
-            MapView::Entries => Value::Entry(Rc::new((k.clone(), v.clone()))),
+            MapView::Entries => Value::Entry(Rc::new(EntryPair(k.clone(), v.clone()))),
         })
     }
 

@@ -80,9 +80,9 @@ pub(super) fn drop_values(values: Vec<Value>) {
                 }
             }
             Value::Entry(entry) => {
-                if let Ok((k, v)) = Rc::try_unwrap(entry) {
-                    push_nested(&mut work, k);
-                    push_nested(&mut work, v);
+                if let Ok(mut pair) = Rc::try_unwrap(entry) {
+                    push_nested(&mut work, std::mem::take(&mut pair.0));
+                    push_nested(&mut work, std::mem::take(&mut pair.1));
                 }
             }
             Value::Object(super::Object::View(map, _)) => work.push(Value::Map(map)),
