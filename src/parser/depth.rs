@@ -12,8 +12,13 @@
 //!   everything inside them) and brackets in plain text;
 //! - a closing bracket closes only an open bracket of its kind, `#end` (the whole name, in
 //!   text) only a block, dropping the text brackets opened since;
-//! - string literals in code are skipped whole: a `]` or `#end` in `']'` closes nothing (an
-//!   interpolated string is checked again when it is parsed, see `lower::sub_template`);
+//! - in a string literal in code, what opens counts and a closer closes only what the
+//!   string itself opened: a `]` or `#end` in `']'` closes nothing, and nothing hides in a
+//!   string (the parser may give up on the directive and read the string as text after
+//!   all). An opener a string leaves open counts for good, so a template with more than
+//!   128 strings such as `'('` is refused: the price of never counting less. An
+//!   interpolated string is also checked again when it is parsed (see
+//!   `lower::sub_template`);
 //! - comments and `#[[...]]#` in text are skipped whole; quotes in text are just text.
 //!
 //! Earlier versions kept one counter that any closing bracket lowered: `#if(1)}` repeated,
@@ -40,6 +45,8 @@ enum Open {
 pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
     let bytes = source.as_bytes();
     let mut open: Vec<Open> = Vec::new();
+    // In a string literal in code: its quote, and how much was open where it began.
+    let mut string: Option<(u8, usize)> = None;
     let mut i = 0;
     // Pushes `what` opened at `at`; `Err` with the offset when it is too deep.
     let push = |open: &mut Vec<Open>, what: Open, at: usize| {
@@ -47,16 +54,64 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
         if open.len() > max { Err(at) } else { Ok(()) }
     };
     while let Some(&b) = bytes.get(i) {
+        if let Some((quote, base)) = string {
+            let step = match b {
+                _ if b == quote => {
+                    string = None;
+                    Ok(())
+                }
+                b'(' | b'[' | b'{' => push(
+                    &mut open,
+                    Open::Code {
+                        close: closer(b),
+                        reference: false,
+                    },
+                    i,
+                ),
+                b')' | b']' | b'}' => {
+                    if open.len() > base
+                        && matches!(open.last(), Some(&Open::Code { close, .. }) if close == b)
+                    {
+                        open.pop();
+                    }
+                    Ok(())
+                }
+                b'#' => {
+                    // A block in a string counts, as code (what follows the string is
+                    // still the directive's arguments); only the string's `#end` ends it.
+                    const STRING_BLOCK: Open = Open::Code {
+                        close: 0,
+                        reference: false,
+                    };
+                    let name = name_after_hash(bytes, i);
+                    if is_end(name) {
+                        if let Some(block) = open.iter().rposition(|o| *o == STRING_BLOCK)
+                            && block >= base
+                        {
+                            open.truncate(block);
+                        }
+                        Ok(())
+                    } else if opens_block(name) {
+                        push(&mut open, STRING_BLOCK, i)
+                    } else {
+                        Ok(())
+                    }
+                }
+                _ => Ok(()),
+            };
+            if let Err(at) = step {
+                return Some(at);
+            }
+            i += 1;
+            continue;
+        }
         let in_code = matches!(open.last(), Some(Open::Code { .. }));
         let step = if in_code {
             match b {
                 b'"' | b'\'' => {
-                    // A string literal: to its closing quote (`''`/`""` inside reopen).
-                    i = bytes
-                        .get(i + 1..)
-                        .and_then(|r| r.iter().position(|&c| c == b))
-                        .map_or(bytes.len(), |p| i + 1 + p + 1);
-                    continue;
+                    // A string literal (`''`/`""` inside end it and begin another).
+                    string = Some((b, open.len()));
+                    Ok(())
                 }
                 b'(' | b'[' | b'{' => push(
                     &mut open,
@@ -327,6 +382,19 @@ mod tests {
     }
 
     #[test]
+    fn nothing_hides_in_a_string() {
+        // The parser gives up on `#set(` at the unterminated string, and reads the rest
+        // as text: its blocks nest.
+        let open = format!("#set($a = '{}", "#if(1)".repeat(200));
+        assert!(first_too_deep(&open, 128).is_some());
+        let junk = format!("#set($a = '{}' junk)", "#if(1)".repeat(200));
+        assert!(first_too_deep(&junk, 128).is_some());
+        // What a string opens and closes itself is balanced: no leak.
+        let balanced = "$util.qr($m.put(\"f(x) [a] {b}\", \"#if($y)y#end\"))\n".repeat(300);
+        assert_eq!(first_too_deep(&balanced, 128), None);
+    }
+
+    #[test]
     fn strings_in_code_close_nothing() {
         // Each `[` nests a list in the parser; the `]` in the strings close none of them.
         let lists = format!("#set($a = {})", "[']',".repeat(300));
@@ -343,7 +411,10 @@ mod tests {
         let text = format!("it's {}", "#if(1)".repeat(200));
         assert!(first_too_deep(&text, 128).is_some());
         // Balanced code with strings is fine, however long.
-        let fine = "#set($m = {'k': [')', \"]\"], 'j': \"}\"})$m.put('x', '(')\n".repeat(500);
+        let fine = "#set($m = {'k': [')', \"]\"], 'j': \"}\"})$m.put('x', '(y)')\n".repeat(500);
         assert_eq!(first_too_deep(&fine, 128), None);
+        // An opener a string leaves open counts for good (the safe side): 129 of them in
+        // one template are refused.
+        assert!(first_too_deep(&"$s.replace('(', '')\n".repeat(200), 128).is_some());
     }
 }
