@@ -47,21 +47,31 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
     let mut open: Vec<Open> = Vec::new();
     // In a string literal in code: its quote, and how much was open where it began.
     let mut string: Option<(u8, usize)> = None;
+    // What strings left open: counted for good, but out of the stack, so that it changes
+    // neither what a closer closes nor whether the scan is in code.
+    let mut leaked = 0usize;
     let mut i = 0;
     // Pushes `what` opened at `at`; `Err` with the offset when it is too deep.
-    let push = |open: &mut Vec<Open>, what: Open, at: usize| {
+    let push = |open: &mut Vec<Open>, leaked: usize, what: Open, at: usize| {
         open.push(what);
-        if open.len() > max { Err(at) } else { Ok(()) }
+        if open.len() + leaked > max {
+            Err(at)
+        } else {
+            Ok(())
+        }
     };
     while let Some(&b) = bytes.get(i) {
         if let Some((quote, base)) = string {
             let step = match b {
                 _ if b == quote => {
                     string = None;
+                    leaked += open.len().saturating_sub(base);
+                    open.truncate(base);
                     Ok(())
                 }
                 b'(' | b'[' | b'{' => push(
                     &mut open,
+                    leaked,
                     Open::Code {
                         close: closer(b),
                         reference: false,
@@ -92,7 +102,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                         }
                         Ok(())
                     } else if opens_block(name) {
-                        push(&mut open, STRING_BLOCK, i)
+                        push(&mut open, leaked, STRING_BLOCK, i)
                     } else {
                         Ok(())
                     }
@@ -115,6 +125,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                 }
                 b'(' | b'[' | b'{' => push(
                     &mut open,
+                    leaked,
                     Open::Code {
                         close: closer(b),
                         reference: false,
@@ -129,7 +140,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                         if reference {
                             // `$a.b(1).c(2)`: the reference goes on.
                             i = reference_tail(bytes, i + 1, &mut open);
-                            if open.len() > max {
+                            if open.len() + leaked > max {
                                 return Some(i);
                             }
                             continue;
@@ -138,12 +149,14 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                     Ok(())
                 }
                 // A block directive in code is a parse error there; counted all the same.
-                b'#' if opens_block(name_after_hash(bytes, i)) => push(&mut open, Open::Block, i),
+                b'#' if opens_block(name_after_hash(bytes, i)) => {
+                    push(&mut open, leaked, Open::Block, i)
+                }
                 _ => Ok(()),
             }
         } else {
             match b {
-                b'(' | b'[' | b'{' => push(&mut open, Open::Text(closer(b)), i),
+                b'(' | b'[' | b'{' => push(&mut open, leaked, Open::Text(closer(b)), i),
                 b')' | b']' | b'}' => {
                     if open.last() == Some(&Open::Text(b)) {
                         open.pop();
@@ -170,7 +183,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                         .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'@')
                     {
                         let r = if opens_block(name) {
-                            push(&mut open, Open::Block, i)
+                            push(&mut open, leaked, Open::Block, i)
                         } else {
                             Ok(())
                         };
@@ -182,6 +195,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                                 i = paren;
                                 push(
                                     &mut open,
+                                    leaked,
                                     Open::Code {
                                         close: b')',
                                         reference: false,
@@ -197,7 +211,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                 }
                 b'$' => {
                     i = reference_tail(bytes, reference_head(bytes, i), &mut open);
-                    if open.len() > max {
+                    if open.len() + leaked > max {
                         return Some(i);
                     }
                     continue;
@@ -414,7 +428,13 @@ mod tests {
         let fine = "#set($m = {'k': [')', \"]\"], 'j': \"}\"})$m.put('x', '(y)')\n".repeat(500);
         assert_eq!(first_too_deep(&fine, 128), None);
         // An opener a string leaves open counts for good (the safe side): 129 of them in
-        // one template are refused.
+        // one template are refused...
         assert!(first_too_deep(&"$s.replace('(', '')\n".repeat(200), 128).is_some());
+        // ...but changes nothing else: the directive still ends at its `)`, and the blocks
+        // after it close as usual.
+        let one = format!("$s.replace('(', ''){}", "#if(1)x#end".repeat(500));
+        assert_eq!(first_too_deep(&one, 128), None);
+        let one = format!("#set($s = \"#if\"){}", "#if(1)x#end".repeat(500));
+        assert_eq!(first_too_deep(&one, 128), None);
     }
 }
