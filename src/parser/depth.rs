@@ -69,15 +69,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                     open.truncate(base);
                     Ok(())
                 }
-                b'(' | b'[' | b'{' => push(
-                    &mut open,
-                    leaked,
-                    Open::Code {
-                        close: closer(b),
-                        reference: false,
-                    },
-                    i,
-                ),
+                b'(' | b'[' | b'{' => push(&mut open, leaked, code(b), i),
                 b')' | b']' | b'}' => {
                     if open.len() > base
                         && matches!(open.last(), Some(&Open::Code { close, .. }) if close == b)
@@ -87,22 +79,18 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                     Ok(())
                 }
                 b'#' => {
-                    // A block in a string counts, as code (what follows the string is
-                    // still the directive's arguments); only the string's `#end` ends it.
-                    const STRING_BLOCK: Open = Open::Code {
-                        close: 0,
-                        reference: false,
-                    };
+                    // A block in a string counts; only the string's own `#end` ends it
+                    // (what is left when the string ends moves to `leaked`).
                     let name = name_after_hash(bytes, i);
                     if is_end(name) {
-                        if let Some(block) = open.iter().rposition(|o| *o == STRING_BLOCK)
+                        if let Some(block) = open.iter().rposition(|o| *o == Open::Block)
                             && block >= base
                         {
                             open.truncate(block);
                         }
                         Ok(())
                     } else if opens_block(name) {
-                        push(&mut open, leaked, STRING_BLOCK, i)
+                        push(&mut open, leaked, Open::Block, i)
                     } else {
                         Ok(())
                     }
@@ -123,15 +111,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                     string = Some((b, open.len()));
                     Ok(())
                 }
-                b'(' | b'[' | b'{' => push(
-                    &mut open,
-                    leaked,
-                    Open::Code {
-                        close: closer(b),
-                        reference: false,
-                    },
-                    i,
-                ),
+                b'(' | b'[' | b'{' => push(&mut open, leaked, code(b), i),
                 b')' | b']' | b'}' => {
                     if let Some(&Open::Code { close, reference }) = open.last()
                         && close == b
@@ -193,15 +173,7 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
                             (Err(at), _) => Err(at),
                             (Ok(()), Some(paren)) => {
                                 i = paren;
-                                push(
-                                    &mut open,
-                                    leaked,
-                                    Open::Code {
-                                        close: b')',
-                                        reference: false,
-                                    },
-                                    paren,
-                                )
+                                push(&mut open, leaked, code(b'('), paren)
                             }
                             (Ok(()), None) => Ok(()),
                         }
@@ -225,6 +197,14 @@ pub(super) fn first_too_deep(source: &str, max: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// A bracket in code, opened by byte `open`.
+fn code(open: u8) -> Open {
+    Open::Code {
+        close: closer(open),
+        reference: false,
+    }
 }
 
 fn closer(open: u8) -> u8 {

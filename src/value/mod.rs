@@ -494,9 +494,7 @@ impl Map {
             .as_object()
             .map_or(0, serde_json::Map::len);
         let entries = self.0.entries.borrow();
-        let flat = entries
-            .values()
-            .all(|v| v.is_scalar() || matches!(v, Value::Str(_) | Value::BigInt(_)));
+        let flat = !entries.values().any(spare::holds_values);
         flat.then_some(obj_len + entries.len())
     }
 
