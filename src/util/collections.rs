@@ -32,8 +32,8 @@ pub(crate) fn list(name: &str, values: &[Value]) -> Outcome {
         ("sortList", 3) => {
             let args = Args::new(name, "List, Boolean, String", values);
             let (items, descending) = (args.list(0)?, args.bool(1)?);
-            let property = args.opt_str(2)?;
-            sort_list(items, descending, property)?
+            let property = args.opt_str(2);
+            sort_list(items, descending, property.as_deref())?
         }
         _ => Value::Null,
     })

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 
-use super::args::Args;
+use super::args::{Args, java_text};
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
 use crate::eval::{AppendedError, Runtime};
 use crate::value::methods::java_is_whitespace;
-use crate::value::{Value, from_json, to_json};
+use crate::value::{Object, Value, from_json, to_json};
 
 fn void() -> Value {
     // One empty string for every `$util.qr` whose value is used.
@@ -62,7 +62,7 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             write_text(name, values, &mut out).unwrap_or(Ok(()))?;
             string(out)
         }
-        ("parseJson", 1) => parse_json(&Args::new(name, "String", values))?,
+        ("parseJson", 1) => parse_json(first),
         ("autoId", 0) => string(rt.next_uuid()),
         ("autoUlid", 0) => {
             let random = u128::from_le_bytes(rt.random_bytes()) >> 48;
@@ -77,14 +77,8 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             string(ksuid.to_string())
         }
         ("isNull", 1) => Value::Bool(first.is_null()),
-        ("isNullOrEmpty", 1) => {
-            let s = Args::new(name, "String", values).opt_str(0)?;
-            Value::Bool(s.is_none_or(str::is_empty))
-        }
-        ("isNullOrBlank", 1) => {
-            let s = Args::new(name, "String", values).opt_str(0)?;
-            Value::Bool(s.is_none_or(is_blank))
-        }
+        ("isNullOrEmpty", 1) => Value::Bool(is_empty(first, false)),
+        ("isNullOrBlank", 1) => Value::Bool(is_empty(first, true)),
         ("defaultIfNull", 2) => {
             if first.is_null() {
                 second.clone()
@@ -93,15 +87,7 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             }
         }
         ("defaultIfNullOrEmpty" | "defaultIfNullOrBlank", 2) => {
-            let args = Args::new(name, "String, String", values);
-            let s = args.opt_str(0)?;
-            args.opt_str(1)?;
-            let use_default = if name == "defaultIfNullOrEmpty" {
-                s.is_none_or(str::is_empty)
-            } else {
-                s.is_none_or(is_blank)
-            };
-            if use_default {
+            if is_empty(first, name == "defaultIfNullOrBlank") {
                 second.clone()
             } else {
                 first.clone()
@@ -116,7 +102,7 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
         ("matches", 2) => {
             let args = Args::new(name, "String, String", values);
             let (pattern, text) = (args.str(0)?, args.str(1)?);
-            let matched = crate::java::regex::full_match(pattern, text).map_err(|reason| {
+            let matched = crate::java::regex::full_match(&pattern, &text).map_err(|reason| {
                 Failure::from(ErrorKind::UtilArgument {
                     helper: name.into(),
                     message: reason,
@@ -125,16 +111,16 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             Value::Bool(matched)
         }
         ("authType", 0) => string(rt.auth_mode.util_auth_type()),
-        ("escapeJavaScript", 1) => match Args::new(name, "String", values).opt_str(0)? {
-            Some(s) => string(escape_javascript(s)),
+        ("escapeJavaScript", 1) => match java_text(first) {
+            Some(s) => string(escape_javascript(&s)),
             None => Value::Null,
         },
-        ("urlEncode", 1) => match Args::new(name, "String", values).opt_str(0)? {
-            Some(s) => string(url_encode(s)),
+        ("urlEncode", 1) => match java_text(first) {
+            Some(s) => string(url_encode(&s)),
             None => Value::Null,
         },
-        ("urlDecode", 1) => match Args::new(name, "String", values).opt_str(0)? {
-            Some(s) => string(url_decode(s).ok_or_else(|| {
+        ("urlDecode", 1) => match java_text(first) {
+            Some(s) => string(url_decode(&s).ok_or_else(|| {
                 Failure::from(ErrorKind::UtilArgument {
                     helper: name.into(),
                     message: format!("malformed escape in `{s}`"),
@@ -143,15 +129,16 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             None => Value::Null,
         },
         ("base64Encode", 1) => match first {
-            Value::Str(s) => string(base64::engine::general_purpose::STANDARD.encode(s.as_bytes())),
             Value::List(_) => {
                 let bytes = byte_list(&Args::new(name, "byte[]", values))?;
                 string(base64::engine::general_purpose::STANDARD.encode(bytes))
             }
-            Value::Null => Value::Null,
-            _ => return Err(Args::new(name, "byte[]", values).fail()),
+            other => match java_text(other) {
+                Some(s) => string(base64::engine::general_purpose::STANDARD.encode(s.as_bytes())),
+                None => Value::Null,
+            },
         },
-        ("base64Decode", 1) => match Args::new(name, "String", values).opt_str(0)? {
+        ("base64Decode", 1) => match java_text(first) {
             // The guide types the result as byte[]; templates use it as text, so the bytes
             // are returned decoded as UTF-8.
             Some(s) => {
@@ -170,9 +157,9 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
         ("error" | "appendError", 1..=4) => {
             let args = Args::new(name, "String[, String[, Object[, Object]]]", values);
             let error = AppendedError {
-                message: args.opt_str(0)?.unwrap_or("null").to_string(),
+                message: args.opt_str(0).map_or_else(|| "null".into(), String::from),
                 error_type: if n > 1 {
-                    args.opt_str(1)?.map(str::to_string)
+                    args.opt_str(1).map(String::from)
                 } else {
                     None
                 },
@@ -199,11 +186,17 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
         }
         ("validate", 2..=4) => {
             let args = Args::new(name, "Boolean, String[, String[, Object]]", values);
-            if !args.bool(0)? {
+            // A condition that is not a Boolean is read as Velocity reads `#if`: only null
+            // is false.
+            let holds = match first {
+                Value::Bool(b) => *b,
+                other => !other.is_null(),
+            };
+            if !holds {
                 return Err(template_error(AppendedError {
-                    message: args.opt_str(1)?.unwrap_or("null").to_string(),
+                    message: args.opt_str(1).map_or_else(|| "null".into(), String::from),
                     error_type: if n > 2 {
-                        args.opt_str(2)?.map(str::to_string)
+                        args.opt_str(2).map(String::from)
                     } else {
                         None
                     },
@@ -232,16 +225,36 @@ fn template_error(e: AppendedError) -> Failure {
     })
 }
 
-fn parse_json(args: &Args<'_>) -> Outcome {
-    let Some(text) = args.opt_str(0)? else {
-        return Ok(Value::Null);
+/// `$util.parseJson`: the first JSON value of the text, what follows it ignored (as
+/// Jackson's `readValue` does by default); null when the text does not start with one.
+///
+/// Text that is not JSON does not fail the render on AppSync: Amplify's owner-auth resolvers
+/// call `$util.parseJson` on every string claim (a `sub` is a UUID, not JSON) to see whether
+/// it is a JSON array, and they run in production. They need only that the result is not a
+/// List; null is what a Java helper that catches the parse exception returns, and what
+/// amplify-appsync-simulator 2.16 returns.
+fn parse_json(value: &Value) -> Value {
+    let Some(text) = java_text(value) else {
+        return Value::Null;
     };
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(j) => Ok(from_json(&j)),
-        Err(e) => Err(Failure::from(ErrorKind::UtilArgument {
-            helper: args.helper.into(),
-            message: format!("invalid JSON: {e}"),
-        })),
+    let mut values = serde_json::Deserializer::from_str(&text).into_iter::<serde_json::Value>();
+    match values.next() {
+        Some(Ok(j)) => from_json(&j),
+        _ => Value::Null,
+    }
+}
+
+/// The emptiness `isNullOrEmpty` / `isNullOrBlank` and their `defaultIf...` twins test:
+/// null; a Map or List without elements; any other value whose string form is empty (or
+/// blank). Generated resolvers test maps and lists this way (`$ctx.stash.authFilter`).
+fn is_empty(v: &Value, or_blank: bool) -> bool {
+    match v {
+        Value::Map(m) => m.is_empty(),
+        Value::List(l) => l.is_empty(),
+        Value::Object(Object::View(m, _)) => m.is_empty(),
+        other => {
+            java_text(other).is_none_or(|s| if or_blank { is_blank(&s) } else { s.is_empty() })
+        }
     }
 }
 

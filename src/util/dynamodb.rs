@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::args::Args;
+use super::args::{Args, java_text, number};
 use super::json::to_json_string;
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
@@ -163,14 +163,21 @@ fn failure(helper: &str, message: String) -> Failure {
     })
 }
 
-/// A list whose elements all pass `check`, for the set helpers.
-fn set_of(args: &Args<'_>, check: fn(&Value) -> bool) -> Result<Value, Failure> {
+/// The elements of a list read as `element` reads them, for the set helpers.
+fn set_of(args: &Args<'_>, element: fn(&Value) -> Option<Value>) -> Result<Value, Failure> {
     let list = args.list(0)?;
     let items = list.borrow();
-    if !items.iter().all(check) {
-        return Err(args.fail());
+    let set: Option<Vec<Value>> = items.iter().map(element).collect();
+    set.map(|s| Value::List(List::new(s)))
+        .ok_or_else(|| args.fail())
+}
+
+/// A string-set element: any value but null, by its string form.
+fn string_element(v: &Value) -> Option<Value> {
+    match v {
+        Value::Str(_) => Some(v.clone()),
+        other => java_text(other).map(|s| Value::Str(Arc::from(s))),
     }
-    Ok(Value::List(List::new(items.clone())))
 }
 
 /// The S3 object reference AppSync stores in an `S` attribute: JSON text
@@ -231,24 +238,18 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     }
     let v = match (base, values) {
         ("toDynamoDB", [x]) => to_dynamodb_checked(x).ok_or_else(too_large)?,
-        ("toString", [_]) => match args("String").opt_str(0)? {
+        ("toString", [_]) => match args("String").opt_str(0) {
             Some(s) => attr("S", Value::Str(Arc::from(s))),
             None => attr("NULL", Value::Bool(true)),
         },
-        ("toStringSet", [_]) => attr(
-            "SS",
-            set_of(&args("List<String>"), |x| matches!(x, Value::Str(_)))?,
-        ),
-        ("toNumber", [x]) if x.is_number() || x.is_null() => to_dynamodb(x),
-        ("toNumber", [_]) => return Err(args("Number").fail()),
-        ("toNumberSet", [_]) => attr("NS", set_of(&args("List<Number>"), Value::is_number)?),
+        ("toStringSet", [_]) => attr("SS", set_of(&args("List<String>"), string_element)?),
+        ("toNumber", [Value::Null]) => to_dynamodb(&Value::Null),
+        ("toNumber", [x]) => to_dynamodb(&number(x).ok_or_else(|| args("Number").fail())?),
+        ("toNumberSet", [_]) => attr("NS", set_of(&args("List<Number>"), number)?),
         ("toBinary", [_]) => attr("B", Value::Str(Arc::from(args("String").str(0)?))),
-        ("toBinarySet", [_]) => attr(
-            "BS",
-            set_of(&args("List<String>"), |x| matches!(x, Value::Str(_)))?,
-        ),
-        ("toBoolean", [x @ (Value::Bool(_) | Value::Null)]) => to_dynamodb(x),
-        ("toBoolean", [_]) => return Err(args("Boolean").fail()),
+        ("toBinarySet", [_]) => attr("BS", set_of(&args("List<String>"), string_element)?),
+        ("toBoolean", [Value::Null]) => to_dynamodb(&Value::Null),
+        ("toBoolean", [_]) => to_dynamodb(&Value::Bool(args("Boolean").bool(0)?)),
         ("toNull", []) => attr("NULL", Value::Null),
         ("toList", [x]) if x.collection_items().is_some() || x.is_null() => to_dynamodb(x),
         ("toList", [_]) => return Err(args("List").fail()),
@@ -271,7 +272,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
         }
         ("fromS3ObjectJson", [_]) => {
             let text = args("String").str(0)?;
-            from_s3_object(text)
+            from_s3_object(&text)
                 .ok_or_else(|| failure(name, format!("not an S3 object reference: {text}")))?
         }
         _ => return Ok(Value::Null),
@@ -324,8 +325,30 @@ mod tests {
             j("toNumberSetJson", serde_json::json!([1, 23, 4.56])),
             r#"{"NS":[1,23,4.56]}"#
         );
-        assert_eq!(j("toStringJson", serde_json::json!(1)), "ERR");
-        assert_eq!(j("toStringSetJson", serde_json::json!(["a", 1])), "ERR");
+    }
+
+    #[test]
+    fn converters_take_what_java_can_read() {
+        // A String parameter reads any value by its string form; a Number one reads numbers
+        // in strings; nothing else is a number.
+        assert_eq!(j("toStringJson", serde_json::json!(1)), r#"{"S":"1"}"#);
+        assert_eq!(
+            j("toStringSetJson", serde_json::json!(["a", 1, true])),
+            r#"{"SS":["a","1","true"]}"#
+        );
+        assert_eq!(j("toNumberJson", serde_json::json!("20")), r#"{"N":20}"#);
+        assert_eq!(j("toNumberJson", serde_json::json!("2.5")), r#"{"N":2.5}"#);
+        assert_eq!(
+            j("toNumberSetJson", serde_json::json!(["1", 2])),
+            r#"{"NS":[1,2]}"#
+        );
+        assert_eq!(
+            j("toBooleanJson", serde_json::json!("TRUE")),
+            r#"{"BOOL":true}"#
+        );
+        assert_eq!(j("toNumberJson", serde_json::json!("twenty")), "ERR");
+        assert_eq!(j("toNumberSetJson", serde_json::json!([null])), "ERR");
+        assert_eq!(j("toMapJson", serde_json::json!("x")), "ERR");
     }
 
     #[test]

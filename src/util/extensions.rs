@@ -16,8 +16,8 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
         ("evictFromApiCache", 3) => {
             let args = Args::new(name, "String, String, Map", values);
             let mut call = serde_json::Map::new();
-            call.insert("typeName".into(), args.str(0)?.into());
-            call.insert("fieldName".into(), args.str(1)?.into());
+            call.insert("typeName".into(), args.str(0)?.into_owned().into());
+            call.insert("fieldName".into(), args.str(1)?.into_owned().into());
             call.insert("keys".into(), to_json(&Value::Map(args.map(2)?.clone())));
             ext.evictions.push(serde_json::Value::Object(call));
         }

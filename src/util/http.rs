@@ -58,7 +58,7 @@ pub(crate) fn call(rt: &mut Runtime, name: &str, values: &[Value]) -> Outcome {
             let args = Args::new(name, "String, Object", values);
             add_header(
                 rt,
-                args.opt_str(0)?.unwrap_or(""),
+                &args.opt_str(0).unwrap_or_default(),
                 values.get(1).unwrap_or(&Value::Null),
             );
             void()

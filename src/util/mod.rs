@@ -3,9 +3,10 @@
 //!
 //! `$util` is a value ([`Namespace::Root`]); `$util.dynamodb` is another namespace value, and
 //! a method call on a namespace is dispatched here by name. A name or arity that no helper
-//! answers to yields null, so the reference renders as its own text, as in AppSync; a
-//! helper given arguments of the wrong type fails with an error naming the helper, the
-//! expected and the given types.
+//! answers to yields null, so the reference renders as its own text, as in AppSync. Helpers
+//! take arguments as AppSync's Java helpers over `Object`s do (see `args.rs`); only an
+//! argument that no reading fits fails, with an error naming the helper, the expected and
+//! the given types.
 
 mod args;
 mod collections;

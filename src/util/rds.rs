@@ -13,7 +13,7 @@ pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     Ok(match (name, values.len()) {
         ("toJsonObject" | "toJsonString", 1) => {
             let text = Args::new(name, "String", values).str(0)?;
-            let statements = records(text).map_err(|message| {
+            let statements = records(&text).map_err(|message| {
                 Failure::from(ErrorKind::UtilArgument {
                     helper: format!("rds.{name}"),
                     message,

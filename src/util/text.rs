@@ -17,7 +17,7 @@ fn string(s: String) -> Value {
 /// Dispatches `$util.str.name(args)`.
 pub(crate) fn str(name: &str, values: &[Value]) -> Outcome {
     Ok(match (name, values.len()) {
-        ("toUpper" | "toLower", 1) => match Args::new(name, "String", values).opt_str(0)? {
+        ("toUpper" | "toLower", 1) => match Args::new(name, "String", values).opt_str(0) {
             Some(s) if name == "toUpper" => string(s.to_uppercase()),
             Some(s) => string(s.to_lowercase()),
             None => Value::Null,
@@ -26,14 +26,14 @@ pub(crate) fn str(name: &str, values: &[Value]) -> Outcome {
         // guide's example reads as plain text, and a regex would turn `.` into "any".
         ("toReplace", 3) => {
             let args = Args::new(name, "String, String, String", values);
-            match args.opt_str(0)? {
+            match args.opt_str(0) {
                 Some(s) => {
                     let (from, to) = (args.str(1)?, args.str(2)?);
                     if from.is_empty() {
-                        string(s.to_string())
+                        string(s.into_owned())
                     } else {
-                        let replaced =
-                            crate::value::methods::java_replace(s, from, to).map_err(|reason| {
+                        let replaced = crate::value::methods::java_replace(&s, &from, &to)
+                            .map_err(|reason| {
                                 Failure::from(ErrorKind::UtilArgument {
                                     helper: "str.toReplace".into(),
                                     message: reason,
@@ -47,7 +47,7 @@ pub(crate) fn str(name: &str, values: &[Value]) -> Outcome {
         }
         ("normalize", 2) => {
             let args = Args::new(name, "String, String", values);
-            let Some(s) = args.opt_str(0)? else {
+            let Some(s) = args.opt_str(0) else {
                 return Ok(Value::Null);
             };
             string(match args.str(1)?.to_ascii_lowercase().as_str() {

@@ -58,10 +58,10 @@ pub(crate) fn call(rt: &Runtime, name: &str, values: &[Value]) -> Outcome {
         ("nowFormatted", 1 | 2) => {
             let args = Args::new(name, "String[, String]", values);
             let zone = match values.len() {
-                2 => zone_arg(name, args.str(1)?)?,
+                2 => zone_arg(name, &args.str(1)?)?,
                 _ => Zone::utc(),
             };
-            string(format(name, now, args.str(0)?, &zone)?)
+            string(format(name, now, &args.str(0)?, &zone)?)
         }
         ("epochMilliSecondsToSeconds", 1) => {
             Value::Long(Args::new(name, "long", values).long(0)?.div_euclid(1000))
@@ -72,14 +72,14 @@ pub(crate) fn call(rt: &Runtime, name: &str, values: &[Value]) -> Outcome {
         ("epochMilliSecondsToFormatted", 2 | 3) => {
             let args = Args::new(name, "long, String[, String]", values);
             let zone = match values.len() {
-                3 => zone_arg(name, args.str(2)?)?,
+                3 => zone_arg(name, &args.str(2)?)?,
                 _ => Zone::utc(),
             };
-            string(format(name, args.long(0)?, args.str(1)?, &zone)?)
+            string(format(name, args.long(0)?, &args.str(1)?, &zone)?)
         }
         ("parseISO8601ToEpochMilliSeconds", 1) => {
             let text = Args::new(name, "String", values).str(0)?;
-            Value::Long(parse_iso8601(text).ok_or_else(|| {
+            Value::Long(parse_iso8601(&text).ok_or_else(|| {
                 failure(
                     name,
                     format!("Text '{text}' could not be parsed as ISO 8601"),
@@ -89,12 +89,12 @@ pub(crate) fn call(rt: &Runtime, name: &str, values: &[Value]) -> Outcome {
         ("parseFormattedToEpochMilliSeconds", 2 | 3) => {
             let args = Args::new(name, "String, String[, String]", values);
             let zone = match values.len() {
-                3 => zone_arg(name, args.str(2)?)?,
+                3 => zone_arg(name, &args.str(2)?)?,
                 _ => Zone::utc(),
             };
-            let pattern = Pattern::compile(args.str(1)?).map_err(|e| failure(name, e))?;
+            let pattern = Pattern::compile(&args.str(1)?).map_err(|e| failure(name, e))?;
             let t = pattern
-                .parse(args.str(0)?, &zone)
+                .parse(&args.str(0)?, &zone)
                 .map_err(|e| failure(name, e))?;
             Value::Long(t.timestamp_millis())
         }

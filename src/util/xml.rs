@@ -15,19 +15,17 @@ use crate::value::{List, Map, Value};
 /// Dispatches `$util.xml.name(args)`.
 pub(crate) fn call(name: &str, values: &[Value]) -> Outcome {
     let (text, keep_strings) = match (name, values.len()) {
-        ("toMap", 1) | ("toJsonString", 1) => {
-            (Args::new(name, "String", values).opt_str(0)?, false)
-        }
+        ("toMap", 1) | ("toJsonString", 1) => (Args::new(name, "String", values).opt_str(0), false),
         ("toJsonString", 2) => {
             let args = Args::new(name, "String, Boolean", values);
-            (args.opt_str(0)?, args.bool(1)?)
+            (args.opt_str(0), args.bool(1)?)
         }
         _ => return Ok(Value::Null),
     };
     let Some(text) = text else {
         return Ok(Value::Null);
     };
-    let map = to_map(text, keep_strings).map_err(|message| {
+    let map = to_map(&text, keep_strings).map_err(|message| {
         Failure::from(ErrorKind::UtilArgument {
             helper: format!("xml.{name}"),
             message,
