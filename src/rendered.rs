@@ -15,6 +15,11 @@ pub struct Rendered {
     pub errors: Vec<AppendedError>,
     /// `$ctx.stash` after the render.
     pub stash: serde_json::Map<String, serde_json::Value>,
+    /// `$ctx.args` after a step of a resolution, when the template may have changed it
+    /// (AppSync's pipeline functions see the arguments earlier steps changed: Amplify's
+    /// auth step puts the owner into `$ctx.args.input` for the data step). Always `None`
+    /// from [`Template::render`](crate::Template::render).
+    pub args: Option<serde_json::Map<String, serde_json::Value>>,
     /// Lines written by `$util.log.*`.
     pub logs: Vec<String>,
     /// Headers set with `$util.http.addResponseHeader(s)`.

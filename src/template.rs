@@ -60,14 +60,21 @@ impl Template {
     /// Renders against `context`. The context is not modified: the render works on its own
     /// copy of the values.
     pub fn render(&self, context: &Context) -> Result<Rendered> {
-        self.render_step(context, 0)
+        self.render_step(context, 0, false)
     }
 
     /// [`Template::render`] as step `step` of a resolution: with a seeded id source, each
     /// step draws its own ids (the same seed for every template of a pipeline made two
-    /// functions' `$util.autoId()` collide); step 0 draws what `render` does.
+    /// functions' `$util.autoId()` collide); step 0 draws what `render` does. With
+    /// `keep_args`, [`Rendered::args`] carries `$ctx.args` when the template may have
+    /// changed it (the next step of a pipeline sees the change).
     #[inline]
-    pub(crate) fn render_step(&self, context: &Context, step: u64) -> Result<Rendered> {
+    pub(crate) fn render_step(
+        &self,
+        context: &Context,
+        step: u64,
+        keep_args: bool,
+    ) -> Result<Rendered> {
         // Collections the render creates are emptied when it ends (breaks cycles).
         let _scope = crate::value::arena::RenderScope::begin();
         let inner = &*self.inner;
@@ -193,11 +200,24 @@ impl Template {
             Some(v) => Some(to_json_checked(v).ok_or_else(too_large)?),
             None => None,
         };
+        let args = match &finished.vars[builtin::CTX.0 as usize] {
+            Value::Map(m) if keep_args => match m.get_str("arguments") {
+                // Arguments the template never looked into are the caller's, as they were.
+                Some(Value::Map(a)) if a.untouched_json().is_some() => None,
+                Some(a @ Value::Map(_)) => match to_json_checked(&a).ok_or_else(too_large)? {
+                    serde_json::Value::Object(o) => Some(o),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
         Ok(Rendered {
             output: finished.output,
             returned,
             errors: rt.errors,
             stash,
+            args,
             logs: rt.logs,
             response_headers: rt.response_headers,
             extensions: rt.extensions,

@@ -295,6 +295,55 @@ fn pipeline_threads_results_and_stash() {
     assert_eq!(r.stash["trail"], json!(["before", "one", "two"]));
 }
 
+// Arguments a step changes are what the later steps see. Not in the guide; the basis is
+// generated code that runs on AppSync in production: the Amplify GraphQL transformer v2's
+// owner-auth step of a create mutation does `$util.qr($ctx.args.input.put("owner", ...))`
+// and leaves writing the item to the data step, which reads `$ctx.args.input`.
+#[test]
+fn arguments_changed_by_a_step_reach_the_later_steps() {
+    let none = || Arc::new(NoneDataSource);
+    let step = |name: &str, request: &str| PipelineFunction {
+        name: name.into(),
+        request: Some(t(request)),
+        response: Some(t("$util.toJson($ctx.result)")),
+        data_source: none(),
+    };
+    let auth = step(
+        "auth",
+        r#"$util.qr($ctx.args.input.put("owner", $ctx.identity.sub))
+{"version": "2018-05-29", "payload": {}}"#,
+    );
+    let read = step(
+        "read",
+        r#"{"version": "2018-05-29", "payload": {"args": $util.toJson($ctx.args), "same": $util.toJson($ctx.arguments.input)}}"#,
+    );
+    let only_reads = step(
+        "reads",
+        r#"{"version": "2018-05-29", "payload": {"name": "$ctx.args.input.name"}}"#,
+    );
+    for key in ["arguments", "args"] {
+        let context = ctx(json!({
+            key: {"input": {"name": "Frankie"}},
+            "identity": {"sub": "u1", "issuer": "i", "claims": {"sub": "u1"}},
+            "info": {"fieldName": "createDog", "parentTypeName": "Mutation"},
+        }));
+        let r = Resolver::pipeline(
+            None,
+            vec![auth.clone(), only_reads.clone(), read.clone()],
+            Some(t("$util.toJson($ctx.result)")),
+        )
+        .unwrap()
+        .resolve(&context);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(
+            r.data,
+            json!({"args": {"input": {"name": "Frankie", "owner": "u1"}},
+                   "same": {"name": "Frankie", "owner": "u1"}}),
+            "context key {key}"
+        );
+    }
+}
+
 // A seeded id source gives each template of a resolution its own ids (two functions that
 // each create an item must not make the same key), and the same ids on every resolution.
 #[test]

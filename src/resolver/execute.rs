@@ -154,6 +154,8 @@ enum Version {
 struct Run<'c> {
     context: &'c Context,
     stash: serde_json::Map<String, J>,
+    /// `$ctx.args` as the last template left it, once one changed it.
+    args: Option<serde_json::Map<String, J>>,
     errors: Vec<GraphQLError>,
     logs: Vec<String>,
     steps: Vec<Step>,
@@ -227,6 +229,7 @@ impl Resolver {
         let mut run = Run {
             context,
             stash,
+            args: None,
             errors: Vec::new(),
             logs: Vec::new(),
             steps: Vec::new(),
@@ -286,6 +289,10 @@ impl Run<'_> {
             _ => serde_json::Map::new(),
         };
         ctx.insert("stash".into(), J::Object(self.stash.clone()));
+        if let Some(args) = &self.args {
+            ctx.remove("args");
+            ctx.insert("arguments".into(), J::Object(args.clone()));
+        }
         if let Some(prev) = prev {
             let mut p = serde_json::Map::new();
             p.insert("result".into(), prev.clone());
@@ -308,7 +315,7 @@ impl Run<'_> {
 
     /// Renders one template and reads its result as AppSync does.
     fn template(&mut self, name: &str, template: &Template, ctx: &Context) -> Result<Outcome> {
-        let rendered = template.render_step(ctx, self.steps.len() as u64);
+        let rendered = template.render_step(ctx, self.steps.len() as u64, true);
         let rendered: Rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
@@ -320,6 +327,9 @@ impl Run<'_> {
             }
         };
         self.stash = rendered.stash.clone();
+        if let Some(args) = &rendered.args {
+            self.args = Some(args.clone());
+        }
         self.logs.extend(rendered.logs.iter().cloned());
         for e in &rendered.errors {
             self.errors.push(GraphQLError {
