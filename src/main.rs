@@ -104,6 +104,10 @@ struct ResolveArgs {
     /// Also print every step (templates' results, data-source requests and answers) to stderr.
     #[arg(long)]
     trace: bool,
+    /// Write every step as JSON to FILE: `[{"name", "output", "context"}]`, where `context`
+    /// is the `$ctx` a template step was given (to render that step alone).
+    #[arg(long, value_name = "FILE")]
+    trace_json: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -378,7 +382,28 @@ fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
         config.get("fieldName").unwrap_or(&J::Null),
     );
     let ctx = appsync_context(&args.call, Some(field))?;
-    let resolution = resolver.resolve(&ctx);
+    let resolution = match &args.trace_json {
+        Some(_) => resolver.resolve_traced(&ctx),
+        None => resolver.resolve(&ctx),
+    };
+    if let Some(path) = &args.trace_json {
+        let steps: Vec<J> = resolution
+            .steps
+            .iter()
+            .map(|s| {
+                let mut m = serde_json::Map::new();
+                m.insert("name".into(), s.name.clone().into());
+                m.insert("output".into(), s.output.clone().into());
+                if let Some(c) = &s.context {
+                    m.insert("context".into(), c.clone());
+                }
+                J::Object(m)
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&J::Array(steps)).unwrap_or_default();
+        std::fs::write(path, text + "\n")
+            .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+    }
     if args.trace {
         for step in &resolution.steps {
             let _ = writeln!(

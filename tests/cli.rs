@@ -175,6 +175,45 @@ fn resolve_runs_a_pipeline_from_its_description() {
 }
 
 #[test]
+fn resolve_writes_each_step_with_the_context_it_saw() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("steps.json");
+    let o = run(&[
+        "resolve",
+        "fixtures/resolvers/get_dog_pipeline.json",
+        "--context",
+        "fixtures/resolvers/get_dog.context.json",
+        "--trace-json",
+        trace.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let steps: J = serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).unwrap();
+    let names: Vec<&str> = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "before",
+            "function getDog: request",
+            "function getDog: data source request",
+            "function getDog: data source answer",
+            "function getDog: response",
+            "after"
+        ]
+    );
+    // The before template put the owner into the stash: the function's steps see it, and
+    // the response template sees the data source's answer as its result.
+    assert_eq!(steps[0]["context"]["stash"], serde_json::json!({}));
+    assert_eq!(steps[1]["context"]["stash"]["owner"], "auth0|1");
+    assert_eq!(steps[4]["context"]["result"]["name"], "Frankie");
+    assert!(steps[2].get("context").is_none());
+}
+
+#[test]
 fn resolve_names_the_field_from_the_resolver_file() {
     // The context has no `info`: the resolver file's typeName/fieldName fill it, so the
     // error's path names the field as AppSync's does.

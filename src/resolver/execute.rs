@@ -112,6 +112,10 @@ pub struct Step {
     pub name: String,
     /// The template's evaluation result, or the request/answer of a data source, as text.
     pub output: String,
+    /// The `$ctx` the template was given (arguments, stash, prev, result...), from
+    /// [`Resolver::resolve_traced`]; `None` for data-source steps and from
+    /// [`Resolver::resolve`].
+    pub context: Option<J>,
 }
 
 /// What resolving a field gave: its value and errors, like a GraphQL response for it.
@@ -156,6 +160,8 @@ struct Run<'c> {
     stash: serde_json::Map<String, J>,
     /// `$ctx.args` as the last template left it, once one changed it.
     args: Option<serde_json::Map<String, J>>,
+    /// Whether steps keep the context their template saw.
+    traced: bool,
     errors: Vec<GraphQLError>,
     logs: Vec<String>,
     steps: Vec<Step>,
@@ -211,6 +217,16 @@ impl Resolver {
 
     /// Resolves the field for `context` (arguments, identity, source, info, request, stash).
     pub fn resolve(&self, context: &Context) -> Resolution {
+        self.run(context, false)
+    }
+
+    /// [`Resolver::resolve`], with each template step's [`Step::context`]: what to render
+    /// one step alone with (`appsync-vtl resolve --trace-json`).
+    pub fn resolve_traced(&self, context: &Context) -> Resolution {
+        self.run(context, true)
+    }
+
+    fn run(&self, context: &Context, traced: bool) -> Resolution {
         let base = context
             .ctx
             .as_deref()
@@ -230,6 +246,7 @@ impl Resolver {
             context,
             stash,
             args: None,
+            traced,
             errors: Vec::new(),
             logs: Vec::new(),
             steps: Vec::new(),
@@ -316,12 +333,14 @@ impl Run<'_> {
     /// Renders one template and reads its result as AppSync does.
     fn template(&mut self, name: &str, template: &Template, ctx: &Context) -> Result<Outcome> {
         let rendered = template.render_step(ctx, self.steps.len() as u64, true);
+        let context = self.traced.then(|| ctx.ctx.as_deref().cloned()).flatten();
         let rendered: Rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
                 self.steps.push(Step {
                     name: name.to_string(),
                     output: format!("error: {e}"),
+                    context,
                 });
                 return Err(e);
             }
@@ -344,6 +363,7 @@ impl Run<'_> {
         self.steps.push(Step {
             name: name.to_string(),
             output: rendered.evaluation_result().into_owned(),
+            context,
         });
         Ok(match rendered.returned {
             Some(v) => Outcome::Returned(v),
@@ -361,6 +381,7 @@ impl Run<'_> {
         self.steps.push(Step {
             name: format!("{name}: data source request"),
             output: request.to_string(),
+            context: None,
         });
         let answer = data_source.invoke(request);
         self.steps.push(Step {
@@ -369,6 +390,7 @@ impl Run<'_> {
                 Ok(v) => v.to_string(),
                 Err(e) => format!("error {}: {}", e.error_type, e.message),
             },
+            context: None,
         });
         Ok(answer)
     }
