@@ -7,14 +7,14 @@
 //!
 //! | file | meaning |
 //! | --- | --- |
-//! | `template.vtl` (or `request.vtl`, `response.vtl`) | the template |
+//! | `template.vtl` (or `request.vtl`, `response.vtl`) | the template; or `template` in `case.json`: the path of one shared by several cases, relative to the case folder |
 //! | `context.json` | AppSync's context (`arguments`, `identity`, `source`, `result`, `stash`...) |
 //! | `vars.json` | optional: extra top-level variables |
 //! | `expected.out` | the exact evaluation result (`{{uuid}}`, `{{iso8601}}`, `{{any}}` match generated parts) |
 //! | `expected.json` | the result read as JSON (object key order ignored; same wildcards in strings) |
 //! | `expected.pattern` | a regular expression the whole result must match |
 //! | `expected.err` | the error the template must raise: its message as AppSync reports it |
-//! | `case.json` | optional settings: `match` (`exact`, `json`, `json-template`, `pattern`, `error`, `none`), `engine_options.authType`, `profile`, `now` (RFC 3339), `seed`, `expected_error` (`message`, `type`, `data`, `errorInfo`), `expected_out_errors`, `expected_logs`, `expected_headers`, `expected_extensions`; anything else (`notes`, `basis`, `source_url`) is documentation |
+//! | `case.json` | optional settings: `match` (`exact`, `json`, `json-template`, `pattern`, `error`, `none`), `engine_options.authType`, `profile`, `now` (RFC 3339), `seed`, `expected_error` (`message`, `type`, `data`, `errorInfo`), `expected_out_errors`, `expected_logs`, `expected_headers`, `expected_extensions`, `expected_stash` (the stash after the render, JSON-compared with the wildcards), `expected_args` (`$ctx.args` after the render, as a pipeline's next step sees it), `template`; anything else (`notes`, `basis`, `source_url`) is documentation |
 //!
 //! A **flat case** is `NAME.vtl` next to `NAME.out` (exact output) or `NAME.err` (first line
 //! `exit 3` for a syntax error or `exit 4` for a render error, then the message; a
@@ -138,8 +138,14 @@ impl Case {
 
 const TEMPLATE_NAMES: [&str; 3] = ["template.vtl", "request.vtl", "response.vtl"];
 
+/// Whether `dir`'s `case.json` names a shared template.
+fn names_a_template(dir: &Path) -> bool {
+    let path = dir.join("case.json");
+    path.is_file() && read_json(&path).is_ok_and(|s| s.get("template").is_some_and(J::is_string))
+}
+
 fn find_cases(dir: &Path, out: &mut Vec<Case>) -> std::io::Result<()> {
-    if TEMPLATE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+    if TEMPLATE_NAMES.iter().any(|n| dir.join(n).is_file()) || names_a_template(dir) {
         out.push(Case::Folder(dir.to_path_buf()));
         return Ok(());
     }
@@ -259,9 +265,14 @@ fn check_flat(template: &Path) -> Result<(), String> {
 struct Evaluated {
     rendered: Option<crate::Rendered>,
     error: Option<crate::Error>,
+    /// The context's `$ctx.args` (`arguments` or `args`), as given.
+    arguments: J,
 }
 
-fn template_path(dir: &Path) -> Result<PathBuf, String> {
+fn template_path(dir: &Path, settings: &J) -> Result<PathBuf, String> {
+    if let Some(shared) = settings.get("template").and_then(J::as_str) {
+        return Ok(dir.join(shared));
+    }
     TEMPLATE_NAMES
         .iter()
         .map(|n| dir.join(n))
@@ -284,11 +295,16 @@ fn settings(dir: &Path) -> Result<J, String> {
 }
 
 fn evaluate(dir: &Path, settings: &J) -> Result<Evaluated, String> {
-    let template = template_path(dir)?;
+    let template = template_path(dir, settings)?;
     let source = read(&template)?;
     let ctx_path = dir.join("context.json");
+    let mut arguments = J::Object(Default::default());
     let mut ctx = if ctx_path.exists() {
-        Context::appsync(read_json(&ctx_path)?).map_err(|e| e.to_string())?
+        let json = read_json(&ctx_path)?;
+        if let Some(a) = json.get("arguments").or_else(|| json.get("args")) {
+            arguments = a.clone();
+        }
+        Context::appsync(json).map_err(|e| e.to_string())?
     } else {
         Context::new()
     };
@@ -312,14 +328,20 @@ fn evaluate(dir: &Path, settings: &J) -> Result<Evaluated, String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(
-        match engine.compile(&name, &source).and_then(|t| t.render(&ctx)) {
+        // As a step of a resolution: `Rendered::args` then says what the next step sees.
+        match engine
+            .compile(&name, &source)
+            .and_then(|t| t.render_step(&ctx, 0, true))
+        {
             Ok(r) => Evaluated {
                 rendered: Some(r),
                 error: None,
+                arguments,
             },
             Err(e) => Evaluated {
                 rendered: None,
                 error: Some(e),
+                arguments,
             },
         },
     )
@@ -411,7 +433,7 @@ fn check_folder(dir: &Path) -> Result<(), String> {
         }
         checked = true;
     }
-    compare_records(&settings, &rendered)?;
+    compare_records(&settings, &rendered, &evaluated.arguments)?;
     if !checked {
         return Err(
             "no expectation: add expected.out, expected.json, expected.pattern or expected.err"
@@ -459,7 +481,7 @@ fn compare_json(expected: &J, rendered: &crate::Rendered) -> Result<(), String> 
 }
 
 /// What a render records besides its text: appended errors, logs, headers, `$extensions`.
-fn compare_records(settings: &J, r: &crate::Rendered) -> Result<(), String> {
+fn compare_records(settings: &J, r: &crate::Rendered, arguments: &J) -> Result<(), String> {
     if let Some(expected) = settings.get("expected_out_errors") {
         let got: Vec<J> = r
             .errors
@@ -478,6 +500,21 @@ fn compare_records(settings: &J, r: &crate::Rendered) -> Result<(), String> {
                 "appended errors {}, expected {expected}",
                 J::Array(got)
             ));
+        }
+    }
+    if let Some(expected) = settings.get("expected_stash") {
+        let got = J::Object(r.stash.clone());
+        if !json_matches(expected, &got) {
+            return Err(format!("stash {got}, expected {expected}"));
+        }
+    }
+    if let Some(expected) = settings.get("expected_args") {
+        let got = match &r.args {
+            Some(args) => J::Object(args.clone()),
+            None => arguments.clone(),
+        };
+        if !json_matches(expected, &got) {
+            return Err(format!("arguments {got}, expected {expected}"));
         }
     }
     if let Some(expected) = settings.get("expected_logs")
@@ -749,5 +786,45 @@ mod tests {
         let actual = "a".repeat(3000);
         assert!(!wildcard_match("{{any}}{{any}}{{any}}{{any}}X", &actual));
         assert!(wildcard_match("{{any}}{{any}}{{any}}{{any}}a", &actual));
+    }
+
+    #[test]
+    fn cases_share_a_template_and_check_the_stash_and_arguments_they_leave() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("auth.vtl"),
+            r#"$util.qr($ctx.stash.put("hasAuth", true))$util.qr($ctx.args.input.put("owner", $ctx.identity.sub)){}"#,
+        )
+        .unwrap();
+        let case = root.join("cases/owner");
+        std::fs::create_dir_all(&case).unwrap();
+        std::fs::write(
+            case.join("context.json"),
+            r#"{"arguments": {"input": {"name": "x"}}, "identity": {"sub": "u1", "issuer": "i", "claims": {}}}"#,
+        )
+        .unwrap();
+        std::fs::write(case.join("expected.out"), "{}").unwrap();
+        let settings = |args: &str| {
+            format!(
+                r#"{{"template": "../../auth.vtl", "engine_options": {{"authType": "OPENID_CONNECT"}},
+                   "expected_stash": {{"hasAuth": true}}, "expected_args": {args}}}"#
+            )
+        };
+        std::fs::write(
+            case.join("case.json"),
+            settings(r#"{"input": {"name": "x", "owner": "u1"}}"#),
+        )
+        .unwrap();
+        let summary = run_tree(root, false).unwrap();
+        assert_eq!((summary.passed(), summary.failed()), (1, 0), "{summary}");
+        std::fs::write(
+            case.join("case.json"),
+            settings(r#"{"input": {"name": "x"}}"#),
+        )
+        .unwrap();
+        let summary = run_tree(root, false).unwrap();
+        assert_eq!(summary.failed(), 1, "{summary}");
+        assert!(summary.to_string().contains("arguments"), "{summary}");
     }
 }
