@@ -14,7 +14,34 @@
 //! | `expected.json` | the result read as JSON (object key order ignored; same wildcards in strings) |
 //! | `expected.pattern` | a regular expression the whole result must match |
 //! | `expected.err` | the error the template must raise: its message as AppSync reports it |
-//! | `case.json` | optional settings: `match` (`exact`, `json`, `json-template`, `pattern`, `error`, `none`), `engine_options.authType`, `profile`, `now` (RFC 3339), `seed`, `expected_error` (`message`, `type`, `data`, `errorInfo`), `expected_out_errors`, `expected_logs`, `expected_headers`, `expected_extensions`, `expected_stash` (the stash after the render, JSON-compared with the wildcards), `expected_args` (`$ctx.args` after the render, as a pipeline's next step sees it), `template`; anything else (`notes`, `basis`, `source_url`) is documentation |
+//! | `case.json` | optional settings (below) |
+//!
+//! # `case.json`
+//!
+//! A key the runner does not know fails the case, with the closest known key: a typo must
+//! not let a case pass unchecked. Keys starting with `x_` are left to your own tools.
+//!
+//! | key | meaning |
+//! | --- | --- |
+//! | `match` | how the result is compared: `exact` (`expected.out`, byte for byte, wildcards allowed), `json` (`expected.json`, or `expected.out` read as JSON: key order and whitespace ignored), `json-template` (as `json`, for outputs with wildcards in strings), `pattern` (`expected.pattern`), `error` (`expected_error` or `expected.err`), `none` (only that it renders, and the `expected_*` records). Default: every expected file present is checked |
+//! | `template` | the template's path relative to the case folder, for several cases of one template |
+//! | `engine_options` | `{"authType": "AMAZON_COGNITO_USER_POOLS" \| "OPENID_CONNECT" \| "AWS_IAM" \| "API_KEY" \| "AWS_LAMBDA"}`: the auth mode (`$util.authType()`, how `$ctx.identity` is completed); inferred from the identity when absent |
+//! | `profile` | `appsync` or `velocity` (overrides a `profile` file) |
+//! | `now` | the clock, RFC 3339 (default 2018-02-06T19:01:35.758Z) |
+//! | `seed` | the seed of `$util.autoId()` and the other random helpers (default 42) |
+//! | `expected_error` | the error the render must raise: `message`, `type` (errorType), `data`, `errorInfo`; each one given is compared |
+//! | `expected_out_errors` | the errors `$util.appendError` recorded: `[{"message", "errorType"}]` |
+//! | `expected_logs` | the `$util.log` lines: `["INFO: ..."]` |
+//! | `expected_headers` | the headers `$util.http.addResponseHeader(s)` set |
+//! | `expected_extensions` | the `$extensions` calls: `evictions`, `subscription_filter`, `subscription_invalidation_filter`, `invalidations` |
+//! | `expected_stash` | the stash after the render (JSON-compared, wildcards allowed) |
+//! | `expected_args` | `$ctx.args` after the render, as the next step of a pipeline sees it |
+//! | `id`, `notes`, `basis`, `source_url`, `simulator`, `decision` | documentation: where the expectation comes from |
+//!
+//! Keys of `context.json` that AppSync's context does not have (`arguments`, `args`,
+//! `identity`, `source`, `result`, `stash`, `prev`, `info`, `request`, `error`, `outErrors`)
+//! are reported as warnings: the template still sees them, but they are most likely typos
+//! or settings in the wrong file (an auth mode goes in `engine_options`).
 //!
 //! A **flat case** is `NAME.vtl` next to `NAME.out` (exact output) or `NAME.err` (first line
 //! `exit 3` for a syntax error or `exit 4` for a render error, then the message; a
@@ -52,6 +79,8 @@ pub struct CaseReport {
     pub failure: Option<String>,
     /// Whether `--bless` rewrote its expected files.
     pub blessed: bool,
+    /// What looks wrong without failing the case (a context key AppSync does not have).
+    pub warnings: Vec<String>,
 }
 
 /// The result of running a tree of cases.
@@ -77,6 +106,9 @@ impl fmt::Display for Summary {
     /// Each failure with its explanation, then `N passed, N failed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for r in &self.reports {
+            for w in &r.warnings {
+                writeln!(f, "warning: {}: {w}", r.path.display())?;
+            }
             if let Some(why) = &r.failure {
                 writeln!(f, "FAILED {}\n{}\n", r.path.display(), why.trim_end())?;
             }
@@ -95,10 +127,17 @@ pub fn run_tree(dir: impl AsRef<Path>, bless: bool) -> std::io::Result<Summary> 
     for case in cases {
         let failure = check(&case).err();
         let blessed = failure.is_some() && bless && rewrite(&case).is_ok();
+        let warnings = match &case {
+            Case::Folder(dir) => read_json(&dir.join("context.json"))
+                .map(|c| context_warnings(&c))
+                .unwrap_or_default(),
+            Case::Flat(_) => Vec::new(),
+        };
         summary.reports.push(CaseReport {
             path: case.path().to_path_buf(),
             failure: if blessed { None } else { failure },
             blessed,
+            warnings,
         });
     }
     Ok(summary)
@@ -287,11 +326,123 @@ fn template_path(dir: &Path, settings: &J) -> Result<PathBuf, String> {
 
 fn settings(dir: &Path) -> Result<J, String> {
     let path = dir.join("case.json");
-    if path.exists() {
-        read_json(&path)
-    } else {
-        Ok(J::Object(Default::default()))
+    if !path.exists() {
+        return Ok(J::Object(Default::default()));
     }
+    let settings = read_json(&path)?;
+    check_settings(&settings).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(settings)
+}
+
+/// The keys `case.json` may have: those the runner reads, then those that only document the
+/// case. Keys starting with `x_` are left to the user's own tools.
+const SETTINGS_KEYS: [&str; 19] = [
+    "match",
+    "template",
+    "engine_options",
+    "profile",
+    "now",
+    "seed",
+    "expected_error",
+    "expected_out_errors",
+    "expected_logs",
+    "expected_headers",
+    "expected_extensions",
+    "expected_stash",
+    "expected_args",
+    "id",
+    "notes",
+    "basis",
+    "source_url",
+    "simulator",
+    "decision",
+];
+const MATCH_KINDS: [&str; 6] = ["exact", "json", "json-template", "pattern", "error", "none"];
+const ENGINE_OPTIONS_KEYS: [&str; 1] = ["authType"];
+const EXPECTED_ERROR_KEYS: [&str; 4] = ["message", "type", "data", "errorInfo"];
+
+/// `word`, and the closest of `known` when one is close enough to be a likely typo.
+fn unknown(what: &str, word: &str, known: &[&str]) -> String {
+    let closest = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(word, k), k))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(score, _)| *score > 0.7);
+    match closest {
+        Some((_, k)) => format!("unknown {what} `{word}`: did you mean `{k}`?"),
+        None => format!("unknown {what} `{word}` (known: {})", known.join(", ")),
+    }
+}
+
+/// A typo in `case.json` must fail the case: a key the runner ignored would let it pass.
+fn check_settings(settings: &J) -> Result<(), String> {
+    let J::Object(map) = settings else {
+        return Err("case.json must hold a JSON object".into());
+    };
+    for (key, value) in map {
+        if key.starts_with("x_") {
+            continue;
+        }
+        if !SETTINGS_KEYS.contains(&key.as_str()) {
+            return Err(unknown("key", key, &SETTINGS_KEYS));
+        }
+        let sub_keys: &[&str] = match key.as_str() {
+            "engine_options" => &ENGINE_OPTIONS_KEYS,
+            "expected_error" => &EXPECTED_ERROR_KEYS,
+            _ => &[],
+        };
+        if let J::Object(sub) = value {
+            if let Some(k) = sub
+                .keys()
+                .find(|k| !sub_keys.is_empty() && !sub_keys.contains(&k.as_str()))
+            {
+                return Err(unknown(&format!("key in `{key}`"), k, sub_keys));
+            }
+        }
+    }
+    if let Some(kind) = map.get("match") {
+        match kind.as_str() {
+            Some(k) if MATCH_KINDS.contains(&k) => {}
+            Some(k) => return Err(unknown("match kind", k, &MATCH_KINDS)),
+            None => return Err(format!("`match` must be a string, not {kind}")),
+        }
+    }
+    Ok(())
+}
+
+/// The keys AppSync's context has (`$ctx.arguments`...), for warning about others.
+const CONTEXT_KEYS: [&str; 11] = [
+    "arguments",
+    "args",
+    "identity",
+    "source",
+    "result",
+    "stash",
+    "prev",
+    "info",
+    "request",
+    "error",
+    "outErrors",
+];
+
+/// Warnings about `context.json`: a key AppSync's context does not have is most likely a
+/// typo or a setting in the wrong file; the template still sees it as `$ctx.<key>`.
+fn context_warnings(context: &J) -> Vec<String> {
+    let J::Object(map) = context else {
+        return Vec::new();
+    };
+    map.keys()
+        .filter(|k| !CONTEXT_KEYS.contains(&k.as_str()))
+        .map(|k| match k.to_ascii_lowercase().as_str() {
+            "authmode" | "authtype" | "auth_mode" | "auth_type" => format!(
+                "context.json: `{k}` is not part of AppSync's context; the auth mode goes in case.json (`\"engine_options\": {{\"authType\": \"...\"}}`) or on the command line (`--auth-mode`)"
+            ),
+            _ => format!(
+                "context.json: {} (the template still sees it as `$ctx.{k}`)",
+                unknown("context key", k, &CONTEXT_KEYS)
+            ),
+        })
+        .collect()
 }
 
 fn evaluate(dir: &Path, settings: &J) -> Result<Evaluated, String> {
@@ -826,5 +977,52 @@ mod tests {
         let summary = run_tree(root, false).unwrap();
         assert_eq!(summary.failed(), 1, "{summary}");
         assert!(summary.to_string().contains("arguments"), "{summary}");
+    }
+
+    fn case_with(settings: &str, context: &str) -> Summary {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("template.vtl"), "$ctx.args.x").unwrap();
+        std::fs::write(dir.path().join("expected.out"), "1").unwrap();
+        std::fs::write(dir.path().join("case.json"), settings).unwrap();
+        std::fs::write(dir.path().join("context.json"), context).unwrap();
+        run_tree(dir.path(), false).unwrap()
+    }
+
+    #[test]
+    fn a_typo_in_case_json_fails_the_case_and_names_the_key_meant() {
+        let ctx = r#"{"arguments": {"x": 1}}"#;
+        assert_eq!(
+            case_with(r#"{"match": "exact", "x_mine": 1}"#, ctx).failed(),
+            0
+        );
+        for (settings, says) in [
+            (r#"{"mtach": "json"}"#, "did you mean `match`?"),
+            (r#"{"expected_log": []}"#, "did you mean `expected_logs`?"),
+            (
+                r#"{"engine_options": {"authtype": "AWS_IAM"}}"#,
+                "did you mean `authType`?",
+            ),
+            (r#"{"match": "jsno"}"#, "did you mean `json`?"),
+            (
+                r#"{"expected_error": {"mesage": "x"}}"#,
+                "did you mean `message`?",
+            ),
+        ] {
+            let summary = case_with(settings, ctx);
+            assert_eq!(summary.failed(), 1, "{settings}");
+            assert!(summary.to_string().contains(says), "{settings}: {summary}");
+        }
+    }
+
+    #[test]
+    fn unknown_context_keys_are_warnings() {
+        let summary = case_with(
+            "{}",
+            r#"{"arguments": {"x": 1}, "authMode": "AWS_IAM", "identiy": {}}"#,
+        );
+        assert_eq!(summary.failed(), 0, "{summary}");
+        let text = summary.to_string();
+        assert!(text.contains("the auth mode goes in case.json"), "{text}");
+        assert!(text.contains("did you mean `identity`?"), "{text}");
     }
 }

@@ -99,9 +99,9 @@ fn the_cli_reports_each_hostile_case_with_its_exit_status_and_message() {
             args.extend(["--context", context.as_str()]);
         }
         let (code, _, err) = cli(&args);
-        let want = settings["cli_exit"].as_i64().map(|c| c as i32);
+        let want = settings["x_cli_exit"].as_i64().map(|c| c as i32);
         assert_eq!(code, want, "{}: {err}", case.display());
-        if let Some(m) = settings["cli_message"].as_str() {
+        if let Some(m) = settings["x_cli_message"].as_str() {
             assert!(err.contains(m), "{}: {err}", case.display());
         }
     }

@@ -16,8 +16,8 @@ def case(name, template, expected_error=None, expected_out=None, profile=None, c
         meta['match'] = 'error'; meta['expected_error'] = {"message": expected_error}
     if expected_out is not None:
         open(os.path.join(d, 'expected.out'), 'w', newline='').write(expected_out)
-    meta['cli_exit'] = cli_exit if cli_exit is not None else (0 if expected_error is None else 4)
-    if cli_message: meta['cli_message'] = cli_message
+    meta['x_cli_exit'] = cli_exit if cli_exit is not None else (0 if expected_error is None else 4)
+    if cli_message: meta['x_cli_message'] = cli_message
     if notes: meta['notes'] = notes
     json.dump(meta, open(os.path.join(d, 'case.json'), 'w'), indent=2)
 
