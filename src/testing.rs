@@ -391,13 +391,11 @@ fn check_settings(settings: &J) -> Result<(), String> {
             "expected_error" => &EXPECTED_ERROR_KEYS,
             _ => &[],
         };
-        if let J::Object(sub) = value {
-            if let Some(k) = sub
-                .keys()
-                .find(|k| !sub_keys.is_empty() && !sub_keys.contains(&k.as_str()))
-            {
-                return Err(unknown(&format!("key in `{key}`"), k, sub_keys));
-            }
+        if let J::Object(sub) = value
+            && !sub_keys.is_empty()
+            && let Some(k) = sub.keys().find(|k| !sub_keys.contains(&k.as_str()))
+        {
+            return Err(unknown(&format!("key in `{key}`"), k, sub_keys));
         }
     }
     if let Some(kind) = map.get("match") {
