@@ -431,14 +431,17 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
     say(format_args!("{total}"));
     if blessed > 0 {
         say(format_args!(
-            "{blessed} expected files rewritten (--bless): review them before committing"
+            "{blessed} {} rewritten by --bless and now passing: review the diff before committing",
+            if blessed == 1 { "case" } else { "cases" }
         ));
     }
     if total.reports.is_empty() {
         return Err(input_error("no test cases found in the given folders"));
     }
     if total.failed() > 0 {
-        return Err(Failure(1, format!("{} cases failed", total.failed())));
+        let n = total.failed();
+        let cases = if n == 1 { "case" } else { "cases" };
+        return Err(Failure(1, format!("{n} {cases} failed")));
     }
     Ok(())
 }

@@ -125,8 +125,18 @@ pub fn run_tree(dir: impl AsRef<Path>, bless: bool) -> std::io::Result<Summary> 
     cases.sort();
     let mut summary = Summary::default();
     for case in cases {
-        let failure = check(&case).err();
-        let blessed = failure.is_some() && bless && rewrite(&case).is_ok();
+        // A rewritten case is checked again: --bless reports only what now passes.
+        let (failure, blessed) = match check(&case) {
+            Ok(()) => (None, false),
+            Err(why) if bless => match rewrite(&case).and_then(|()| check(&case)) {
+                Ok(()) => (None, true),
+                Err(still) => (
+                    Some(format!("{why}\n--bless did not fix it: {still}")),
+                    false,
+                ),
+            },
+            Err(why) => (Some(why), false),
+        };
         let warnings = match &case {
             Case::Folder(dir) => read_json(&dir.join("context.json"))
                 .map(|c| context_warnings(&c))
@@ -135,7 +145,7 @@ pub fn run_tree(dir: impl AsRef<Path>, bless: bool) -> std::io::Result<Summary> 
         };
         summary.reports.push(CaseReport {
             path: case.path().to_path_buf(),
-            failure: if blessed { None } else { failure },
+            failure,
             blessed,
             warnings,
         });
@@ -629,10 +639,21 @@ fn compare_json(expected: &J, rendered: &crate::Rendered) -> Result<(), String> 
     }
 }
 
-/// What a render records besides its text: appended errors, logs, headers, `$extensions`.
-fn compare_records(settings: &J, r: &crate::Rendered, arguments: &J) -> Result<(), String> {
-    if let Some(expected) = settings.get("expected_out_errors") {
-        let got: Vec<J> = r
+/// The `case.json` keys that expect what a render records besides its text, and what each
+/// is called in a failure.
+const RECORD_KEYS: [(&str, &str); 6] = [
+    ("expected_out_errors", "appended errors"),
+    ("expected_logs", "logs"),
+    ("expected_headers", "response headers"),
+    ("expected_extensions", "extensions"),
+    ("expected_stash", "stash"),
+    ("expected_args", "arguments"),
+];
+
+/// What the render recorded for `key` of [`RECORD_KEYS`], as `case.json` writes it.
+fn recorded(key: &str, r: &crate::Rendered, arguments: &J) -> J {
+    match key {
+        "expected_out_errors" => r
             .errors
             .iter()
             .map(|e| {
@@ -643,62 +664,44 @@ fn compare_records(settings: &J, r: &crate::Rendered, arguments: &J) -> Result<(
                 }
                 J::Object(m)
             })
-            .collect();
-        if *expected != J::Array(got.clone()) {
-            return Err(format!(
-                "appended errors {}, expected {expected}",
-                J::Array(got)
-            ));
+            .collect(),
+        "expected_logs" => J::from(r.logs.clone()),
+        "expected_headers" => J::Object(r.response_headers.clone()),
+        "expected_extensions" => {
+            let ext = &r.extensions;
+            let mut got = serde_json::Map::new();
+            if !ext.evictions.is_empty() {
+                got.insert("evictions".into(), J::from(ext.evictions.clone()));
+            }
+            if let Some(f) = &ext.subscription_filter {
+                got.insert("subscription_filter".into(), f.clone());
+            }
+            if let Some(f) = &ext.subscription_invalidation_filter {
+                got.insert("subscription_invalidation_filter".into(), f.clone());
+            }
+            if !ext.invalidations.is_empty() {
+                got.insert("invalidations".into(), J::from(ext.invalidations.clone()));
+            }
+            J::Object(got)
         }
-    }
-    if let Some(expected) = settings.get("expected_stash") {
-        let got = J::Object(r.stash.clone());
-        if !json_matches(expected, &got) {
-            return Err(format!("stash {got}, expected {expected}"));
-        }
-    }
-    if let Some(expected) = settings.get("expected_args") {
-        let got = match &r.args {
+        "expected_stash" => J::Object(r.stash.clone()),
+        "expected_args" => match &r.args {
             Some(args) => J::Object(args.clone()),
             None => arguments.clone(),
-        };
-        if !json_matches(expected, &got) {
-            return Err(format!("arguments {got}, expected {expected}"));
-        }
+        },
+        _ => J::Null,
     }
-    if let Some(expected) = settings.get("expected_logs")
-        && *expected != J::from(r.logs.clone())
-    {
-        return Err(format!("logs {:?}, expected {expected}", r.logs));
-    }
-    if let Some(expected) = settings.get("expected_headers")
-        && *expected != J::Object(r.response_headers.clone())
-    {
-        return Err(format!(
-            "response headers {:?}, expected {expected}",
-            r.response_headers
-        ));
-    }
-    if let Some(expected) = settings.get("expected_extensions") {
-        let ext = &r.extensions;
-        let mut got = serde_json::Map::new();
-        if !ext.evictions.is_empty() {
-            got.insert("evictions".into(), J::from(ext.evictions.clone()));
-        }
-        if let Some(f) = &ext.subscription_filter {
-            got.insert("subscription_filter".into(), f.clone());
-        }
-        if let Some(f) = &ext.subscription_invalidation_filter {
-            got.insert("subscription_invalidation_filter".into(), f.clone());
-        }
-        if !ext.invalidations.is_empty() {
-            got.insert("invalidations".into(), J::from(ext.invalidations.clone()));
-        }
-        if *expected != J::Object(got.clone()) {
-            return Err(format!(
-                "extensions {}, expected {expected}",
-                J::Object(got)
-            ));
+}
+
+/// What a render records besides its text: appended errors, logs, headers, `$extensions`,
+/// the stash and arguments it leaves.
+fn compare_records(settings: &J, r: &crate::Rendered, arguments: &J) -> Result<(), String> {
+    for (key, what) in RECORD_KEYS {
+        if let Some(expected) = settings.get(key) {
+            let got = recorded(key, r, arguments);
+            if !json_matches(expected, &got) {
+                return Err(format!("{what} {got}, expected {expected}"));
+            }
         }
     }
     Ok(())
@@ -862,37 +865,108 @@ fn rewrite(case: &Case) -> Result<(), String> {
                 }
             }
         }
-        Case::Folder(dir) => {
-            let settings = settings(dir)?;
-            let evaluated = evaluate(dir, &settings)?;
-            match (evaluated.rendered, evaluated.error) {
-                (Some(r), _) => {
-                    let result = r.evaluation_result().into_owned();
-                    if dir.join("expected.err").exists() {
-                        let _ = std::fs::remove_file(dir.join("expected.err"));
-                    }
-                    write(dir.join("expected.out"), &result)?;
-                    if dir.join("expected.json").exists()
-                        && let Ok(j) = r.to_json()
-                    {
-                        write(
-                            dir.join("expected.json"),
-                            &serde_json::to_string_pretty(&j).unwrap_or_default(),
-                        )?;
-                    }
-                    Ok(())
+        Case::Folder(dir) => bless_folder(dir),
+    }
+}
+
+/// Rewrites every expectation of a case folder from what the engine gives, in the files the
+/// case already uses: a JSON-only case stays JSON-only, an error expected in `case.json`
+/// stays there, and the records `case.json` expects (logs, stash...) are rewritten too.
+fn bless_folder(dir: &Path) -> Result<(), String> {
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let remove = |name: &str| {
+        let _ = std::fs::remove_file(dir.join(name));
+    };
+    let mut settings = settings(dir)?;
+    let evaluated = evaluate(dir, &settings)?;
+    let kind = settings
+        .get("match")
+        .and_then(J::as_str)
+        .unwrap_or("")
+        .to_string();
+    let kind = kind.as_str();
+    let expects_error = kind == "error"
+        || (kind.is_empty()
+            && (settings.get("expected_error").is_some() || dir.join("expected.err").exists()));
+    let outcome = match (evaluated.rendered, evaluated.error) {
+        (_, Some(e)) => Err(e),
+        // Output AppSync would refuse is the error of a case that expects one.
+        (Some(r), None) if expects_error => match post_render_error(&r) {
+            Some(e) => Err(e),
+            None => Ok(r),
+        },
+        (Some(r), None) => Ok(r),
+        (None, None) => return Err("nothing rendered".into()),
+    };
+    let map = settings
+        .as_object_mut()
+        .ok_or("case.json must hold a JSON object")?;
+    match outcome {
+        Ok(r) => {
+            remove("expected.err");
+            map.remove("expected_error");
+            if kind == "error" {
+                map.remove("match");
+            }
+            let has = |name: &str| dir.join(name).exists();
+            let json_only = has("expected.json") && !has("expected.out");
+            if kind == "none" {
+            } else if json_only
+                || (matches!(kind, "json" | "json-template") && !has("expected.out"))
+            {
+                let json = r
+                    .to_json()
+                    .map_err(|e| format!("the result is not JSON: {e}"))?;
+                write(
+                    dir.join("expected.json"),
+                    &(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"),
+                )?;
+            } else if has("expected.pattern") && !has("expected.out") {
+                return Err("a pattern is not rewritten: edit expected.pattern".into());
+            } else {
+                write(dir.join("expected.out"), &r.evaluation_result())?;
+            }
+            for (key, _) in RECORD_KEYS {
+                if map.contains_key(key) {
+                    map.insert(key.into(), recorded(key, &r, &evaluated.arguments));
                 }
-                (None, Some(e)) => {
-                    let _ = std::fs::remove_file(dir.join("expected.out"));
-                    write(
-                        dir.join("expected.err"),
-                        &format!("{}\n", e.appsync_error().message),
-                    )
+            }
+        }
+        Err(e) => {
+            remove("expected.out");
+            remove("expected.json");
+            let got = e.appsync_error();
+            if dir.join("expected.err").exists() && !map.contains_key("expected_error") {
+                write(dir.join("expected.err"), &format!("{}\n", got.message))?;
+            } else {
+                let old = map.remove("expected_error").unwrap_or(J::Null);
+                let mut error = serde_json::Map::new();
+                error.insert("message".into(), got.message.into());
+                for (key, value) in [
+                    ("type", got.error_type.map(J::from)),
+                    ("data", got.data),
+                    ("errorInfo", got.error_info),
+                ] {
+                    if old.get(key).is_some() || value.as_ref().is_some_and(|v| !v.is_null()) {
+                        error.insert(key.into(), value.unwrap_or(J::Null));
+                    }
                 }
-                (None, None) => Ok(()),
+                map.insert("expected_error".into(), J::Object(error));
+            }
+            if !kind.is_empty() {
+                map.insert("match".into(), "error".into());
             }
         }
     }
+    if dir.join("case.json").exists() || !map.is_empty() {
+        write(
+            dir.join("case.json"),
+            &(serde_json::to_string_pretty(&settings).unwrap_or_default() + "\n"),
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1022,5 +1096,67 @@ mod tests {
         let text = summary.to_string();
         assert!(text.contains("the auth mode goes in case.json"), "{text}");
         assert!(text.contains("did you mean `identity`?"), "{text}");
+    }
+
+    /// A case folder with `files`, blessed once; what the run reported and the files after.
+    fn blessed(files: &[(&str, &str)]) -> (Summary, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let summary = run_tree(dir.path(), true).unwrap();
+        (summary, dir)
+    }
+
+    #[test]
+    fn bless_keeps_a_json_case_json_and_rewrites_the_records() {
+        let template = r#"$util.log.info("hi"){"a": $ctx.args.a}"#;
+        let (summary, dir) = blessed(&[
+            ("template.vtl", template),
+            ("context.json", r#"{"arguments": {"a": 2}}"#),
+            ("expected.json", r#"{"a": 1}"#),
+            (
+                "case.json",
+                r#"{"match": "json", "expected_logs": ["INFO: bye"]}"#,
+            ),
+        ]);
+        assert_eq!((summary.failed(), summary.reports[0].blessed), (0, true));
+        assert!(!dir.path().join("expected.out").exists());
+        let json = read_json(&dir.path().join("expected.json")).unwrap();
+        assert_eq!(json, serde_json::json!({"a": 2}));
+        let settings = read_json(&dir.path().join("case.json")).unwrap();
+        assert_eq!(settings["expected_logs"], serde_json::json!(["INFO: hi"]));
+        assert_eq!(run_tree(dir.path(), false).unwrap().failed(), 0);
+    }
+
+    #[test]
+    fn bless_turns_an_expected_error_into_an_expected_output_and_back() {
+        let (summary, dir) = blessed(&[("template.vtl", "{}"), ("expected.err", "it failed\n")]);
+        assert_eq!(summary.failed(), 0, "{summary}");
+        assert!(!dir.path().join("expected.err").exists());
+        assert_eq!(read(&dir.path().join("expected.out")).unwrap(), "{}");
+
+        let (summary, dir) = blessed(&[
+            ("template.vtl", r#"$util.error("boom", "Custom")"#),
+            ("expected.out", "ok"),
+        ]);
+        assert_eq!(summary.failed(), 0, "{summary}");
+        assert!(!dir.path().join("expected.out").exists());
+        let settings = read_json(&dir.path().join("case.json")).unwrap();
+        assert_eq!(
+            settings["expected_error"],
+            serde_json::json!({"message": "boom", "type": "Custom"})
+        );
+    }
+
+    #[test]
+    fn bless_reports_what_it_could_not_fix() {
+        let (summary, _dir) = blessed(&[("template.vtl", "abc"), ("expected.pattern", "x+")]);
+        assert_eq!(summary.failed(), 1);
+        assert!(!summary.reports[0].blessed);
+        assert!(
+            summary.to_string().contains("--bless did not fix it"),
+            "{summary}"
+        );
     }
 }
