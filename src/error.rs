@@ -166,6 +166,8 @@ struct Repr {
     kind: ErrorKind,
     name: Option<String>,
     location: Option<Location>,
+    /// `$util.log` lines written before the render failed.
+    logs: Vec<String>,
 }
 
 impl Error {
@@ -176,6 +178,7 @@ impl Error {
                 kind,
                 name: None,
                 location: None,
+                logs: Vec::new(),
             }),
         }
     }
@@ -194,6 +197,18 @@ impl Error {
         if self.repr.name.is_none() && !name.is_empty() {
             self.repr.name = Some(name.to_string());
         }
+        self
+    }
+
+    /// The `$util.log` lines the render wrote before it failed: when a template fails is
+    /// when its logs are needed (`evaluate` returns them, as AppSync's
+    /// `EvaluateMappingTemplate` does).
+    pub fn logs(&self) -> &[String] {
+        &self.repr.logs
+    }
+
+    pub(crate) fn with_logs(mut self, logs: Vec<String>) -> Error {
+        self.repr.logs = logs;
         self
     }
 

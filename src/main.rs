@@ -28,7 +28,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render a template and print the result exactly (no newline added).
+    /// Render a template and print the result exactly (no newline added). A template that
+    /// runs `#return(value)` prints that value as JSON instead, as AppSync then takes it as
+    /// the template's result (a bare `#return` prints `null`).
     Render(RenderArgs),
     /// Evaluate a template like `aws appsync evaluate-mapping-template`: print one JSON
     /// object with evaluationResult (or error), logs, stash and outErrors. Exits 0 whenever
@@ -354,7 +356,7 @@ fn evaluate(args: &EvaluateArgs) -> Result<(), Failure> {
                 error.insert("column".into(), c.into());
             }
             response.insert("error".into(), error.into());
-            response.insert("logs".into(), serde_json::Value::Array(Vec::new()));
+            response.insert("logs".into(), e.logs().to_vec().into());
         }
     }
     print_json(&serde_json::Value::Object(response))
@@ -458,7 +460,7 @@ fn render(args: &RenderArgs) -> Result<(), Failure> {
         .render(&ctx)
         .map_err(|e| Failure(EXIT_RENDER, format!("{e:#}")))?;
     let mut out = std::io::stdout().lock();
-    out.write_all(rendered.output.as_bytes())
+    out.write_all(rendered.evaluation_result().as_bytes())
         .and_then(|_| out.flush())
         .map_err(|e| Failure(EXIT_RENDER, format!("writing the output: {e}")))
 }

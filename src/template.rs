@@ -164,7 +164,10 @@ impl Template {
             context.vars_map(),
             &mut rt,
         );
-        let finished = evaluator.run()?;
+        let finished = match evaluator.run() {
+            Ok(f) => f,
+            Err(e) => return Err(e.with_logs(std::mem::take(&mut rt.logs))),
+        };
         // Outcomes leave the render as JSON; a value too large to convert (shared
         // sub-collections repeated exponentially) is an error, not a hang.
         let too_large = || {

@@ -117,14 +117,30 @@ fn evaluate_is_shaped_like_evaluate_mapping_template() {
 fn evaluate_reports_util_error_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("t.vtl");
-    std::fs::write(&template, "{\n  $util.error(\"boom\", \"Custom\")\n}").unwrap();
+    std::fs::write(
+        &template,
+        "$util.log.info(\"before {}\", 1)\n{\n  $util.error(\"boom\", \"Custom\")\n}",
+    )
+    .unwrap();
     let o = run(&["evaluate", "--template", &template.display().to_string()]);
     assert_eq!(o.status.code(), Some(0));
     let response: J = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(response["error"]["message"], "boom");
     assert_eq!(response["error"]["errorType"], "Custom");
-    assert_eq!(response["error"]["line"], 2);
+    assert_eq!(response["error"]["line"], 3);
     assert!(response.get("evaluationResult").is_none());
+    // What the template logged before it failed is kept: that is when logs are needed.
+    assert_eq!(response["logs"], serde_json::json!(["INFO: before 1"]));
+}
+
+#[test]
+fn render_prints_a_returned_value_as_appsync_takes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.vtl");
+    std::fs::write(&template, "ignored text #return({\"a\": [1, true]}) never").unwrap();
+    let o = run(&["render", &template.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), r#"{"a":[1,true]}"#);
 }
 
 #[test]

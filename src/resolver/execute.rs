@@ -337,6 +337,7 @@ impl Run<'_> {
         let rendered: Rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
+                self.logs.extend(e.logs().iter().cloned());
                 self.steps.push(Step {
                     name: name.to_string(),
                     output: format!("error: {e}"),
