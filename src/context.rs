@@ -60,7 +60,9 @@ impl AuthMode {
     }
 
     /// What `$util.authType()` returns. The developer guide documents the first four; for
-    /// Lambda authorization it documents none, and we answer `Lambda Authorization`.
+    /// Lambda authorization it documents none. `Lambda Authorization` is what the auth
+    /// resolvers of the Amplify GraphQL transformer v2 compare it with for `custom` rules,
+    /// and they run on AppSync in production.
     pub fn util_auth_type(self) -> &'static str {
         match self {
             AuthMode::ApiKey => "API Key Authorization",

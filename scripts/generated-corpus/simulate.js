@@ -4,7 +4,7 @@
 // reports what it gives, for comparison with our engine. The simulator is a weak reference
 // (see the simulator column of the AppSync reference): a difference is a question, not a verdict.
 //
-//   node simulate.js --modules DIR/node_modules JOBS.json [--out RESULTS.json]
+//   node simulate.js --modules DIR/node_modules JOBS.json [--out RESULTS.json] [--now RFC3339]
 //
 // JOBS.json is a list of {"id", "template" (path, relative to JOBS.json), "context", "authMode"}.
 // The context is AppSync's: arguments, identity, source, stash, result, prev, info, request,
@@ -25,7 +25,7 @@
 // request context is built from the job as the simulator expects it (that is what $util.authType()
 // reads), and then identity, info and request are replaced with the job's values, wrapped in the
 // simulator's Java-like types like every other context value. What the simulator generates is
-// pinned: clock 2024-03-15T12:34:56.789Z (TZ=UTC), $util.autoId() 00000000-0000-4000-8000-
+// pinned: clock 2024-03-15T12:34:56.789Z unless --now says otherwise (TZ=UTC), $util.autoId() 00000000-0000-4000-8000-
 // 00000000000N and $util.autoUlid() 01HS0000000000000000000NNN counting from 1 in each job,
 // $util.math.randomDouble() 0.5, randomWithinRange(min, max) min; `generated` counts the calls.
 'use strict';
@@ -34,7 +34,6 @@ const fs = require('fs');
 const path = require('path');
 const { createRequire } = require('module');
 
-const FIXED_NOW = Date.parse('2024-03-15T12:34:56.789Z');
 const AUTH_MODES = ['AMAZON_COGNITO_USER_POOLS', 'OPENID_CONNECT', 'AWS_IAM', 'API_KEY', 'AWS_LAMBDA'];
 
 function parseArgs(argv) {
@@ -42,16 +41,19 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--modules') opts.modules = path.resolve(argv[++i]);
     else if (argv[i] === '--out') opts.out = path.resolve(argv[++i]);
+    else if (argv[i] === '--now') opts.now = argv[++i];
     else if (!opts.jobs && !argv[i].startsWith('--')) opts.jobs = path.resolve(argv[i]);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   if (!opts.modules || !opts.jobs) {
-    throw new Error('usage: node simulate.js --modules DIR/node_modules JOBS.json [--out RESULTS.json]');
+    throw new Error('usage: node simulate.js --modules DIR/node_modules JOBS.json [--out RESULTS.json] [--now RFC3339]');
   }
   return opts;
 }
 
 const opts = parseArgs(process.argv.slice(2));
+const FIXED_NOW = Date.parse(opts.now || '2024-03-15T12:34:56.789Z');
+if (Number.isNaN(FIXED_NOW)) throw new Error(`--now: not a date: ${opts.now}`);
 const req = createRequire(path.join(path.dirname(opts.modules), 'package.json'));
 const simLib = (p) => req(`@aws-amplify/amplify-appsync-simulator/lib/${p}`);
 const { VelocityTemplate, VelocityTemplateParseError } = simLib('velocity');
@@ -127,9 +129,11 @@ function resolveInfo(info) {
   };
 }
 
+// The message is the one the simulator's GraphQL response carries (extensions.message): the
+// template engine appends ` on $util.error(...) at L/N l:c` to the exception's own message.
 const errorJson = (e) => ({
   class: e.constructor.name,
-  message: e.message,
+  message: e.extensions && typeof e.extensions.message === 'string' ? e.extensions.message : e.message,
   errorType: e.errorType === undefined ? null : e.errorType,
   data: plain(e.data),
   errorInfo: plain(e.errorInfo),
