@@ -14,12 +14,17 @@ const EXIT_INPUT: u8 = 2;
 const EXIT_PARSE: u8 = 3;
 /// Exit status for an error while rendering.
 const EXIT_RENDER: u8 = 4;
+/// Exit status for a resolver file that does not describe a resolver (`resolve`): no
+/// `pipelineConfig.functions`, a missing template file, an unknown data source...
+const EXIT_RESOLVER: u8 = 5;
 
 #[derive(Parser)]
 #[command(
     name = "appsync-vtl",
     version,
-    about = "Run AWS AppSync VTL mapping templates offline"
+    about = "Run AWS AppSync VTL mapping templates offline",
+    after_help = "Files are taken as the AWS CLI takes them: a path or file://path, - for \
+standard input, and for JSON arguments the JSON itself (--context '{\"arguments\": {}}')."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -70,7 +75,7 @@ struct CallArgs {
     /// The context JSON (what `--context` of evaluate-mapping-template takes: arguments,
     /// identity, source, info, request...).
     #[arg(long)]
-    context: Option<PathBuf>,
+    context: Option<Input>,
     /// How the caller was authorized (default: from the token, else from the identity).
     #[arg(long)]
     auth_mode: Option<AuthMode>,
@@ -79,7 +84,7 @@ struct CallArgs {
     jwt: Option<String>,
     /// A file holding the JWT.
     #[arg(long)]
-    jwt_file: Option<PathBuf>,
+    jwt_file: Option<Input>,
     /// Pin the clock (RFC 3339).
     #[arg(long)]
     now: Option<String>,
@@ -92,7 +97,7 @@ struct CallArgs {
 struct EvaluateArgs {
     /// The template file.
     #[arg(long)]
-    template: PathBuf,
+    template: Input,
     #[command(flatten)]
     call: CallArgs,
 }
@@ -100,7 +105,7 @@ struct EvaluateArgs {
 #[derive(Args)]
 struct ResolveArgs {
     /// The resolver description (kind, templates, data sources with canned responses).
-    resolver: PathBuf,
+    resolver: Input,
     #[command(flatten)]
     call: CallArgs,
     /// Also print every step (templates' results, data-source requests and answers) to stderr.
@@ -126,14 +131,14 @@ struct TestArgs {
 #[derive(Args)]
 struct RenderArgs {
     /// The template file.
-    template: PathBuf,
+    template: Input,
     /// AppSync context JSON ($ctx: arguments, identity, source, stash, result...).
     #[arg(long)]
-    context: Option<PathBuf>,
+    context: Option<Input>,
     /// JSON object whose top-level keys become variables; a `ctx`/`context` key is the
     /// context.
     #[arg(long)]
-    vars: Option<PathBuf>,
+    vars: Option<Input>,
     /// appsync (default) or velocity.
     #[arg(long, default_value = "appsync")]
     profile: Profile,
@@ -181,35 +186,98 @@ fn input_error(message: impl std::fmt::Display) -> Failure {
     Failure(EXIT_INPUT, message.to_string())
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
-    if path.is_dir() {
-        return Err(input_error(format!(
-            "{}: is a directory, not a file",
-            path.display()
-        )));
+/// A file argument, as the AWS CLI takes them: a path or `file://path`, `-` for standard
+/// input, and where JSON is expected the JSON itself (`{...}` or `[...]`, inline).
+#[derive(Clone, Debug)]
+struct Input(String);
+
+impl std::str::FromStr for Input {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Input, Self::Err> {
+        Ok(Input(s.to_string()))
     }
-    let bytes = std::fs::read(path).map_err(|e| input_error(format!("{}: {e}", path.display())))?;
-    String::from_utf8(bytes)
-        .map_err(|e| input_error(format!("{}: not valid UTF-8 ({e})", path.display())))
 }
 
-fn read_json(path: &Path) -> Result<serde_json::Value, Failure> {
-    let text = read(path)?;
-    serde_json::from_str(&text)
-        .map_err(|e| input_error(format!("{}: invalid JSON: {e}", path.display())))
+impl Input {
+    fn is_stdin(&self) -> bool {
+        self.0 == "-"
+    }
+
+    fn is_inline_json(&self) -> bool {
+        self.0.trim_start().starts_with(['{', '['])
+    }
+
+    /// The file, for an argument that names one.
+    fn path(&self) -> Option<&Path> {
+        if self.is_stdin() || self.is_inline_json() {
+            return None;
+        }
+        Some(Path::new(self.0.strip_prefix("file://").unwrap_or(&self.0)))
+    }
+
+    /// Where paths inside the input start from: the file's folder, else the current one.
+    fn base_dir(&self) -> &Path {
+        self.path()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    }
+}
+
+impl std::fmt::Display for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.path() {
+            Some(p) => write!(f, "{}", p.display()),
+            None if self.is_stdin() => f.write_str("<stdin>"),
+            None => f.write_str("<inline JSON>"),
+        }
+    }
+}
+
+/// The text of a file argument (inline JSON is not text here: a template or a token).
+fn read(input: &Input) -> Result<String, Failure> {
+    let bytes = if input.is_stdin() {
+        static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if TAKEN.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return Err(input_error("only one argument can read standard input (-)"));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| input_error(format!("<stdin>: {e}")))?;
+        bytes
+    } else {
+        let path = Path::new(input.0.strip_prefix("file://").unwrap_or(&input.0));
+        if path.is_dir() {
+            return Err(input_error(format!(
+                "{}: is a directory, not a file",
+                path.display()
+            )));
+        }
+        std::fs::read(path).map_err(|e| input_error(format!("{}: {e}", path.display())))?
+    };
+    String::from_utf8(bytes).map_err(|e| input_error(format!("{input}: not valid UTF-8 ({e})")))
+}
+
+fn read_json(input: &Input) -> Result<serde_json::Value, Failure> {
+    let text = if input.is_inline_json() {
+        input.0.clone()
+    } else {
+        read(input)?
+    };
+    serde_json::from_str(&text).map_err(|e| input_error(format!("{input}: invalid JSON: {e}")))
 }
 
 impl RenderArgs {
     fn context(&self) -> Result<Context, Failure> {
         let mut ctx = match &self.vars {
             Some(path) => Context::from_vars(read_json(path)?)
-                .map_err(|e| input_error(format!("{}: {e}", path.display())))?,
+                .map_err(|e| input_error(format!("{path}: {e}")))?,
             None => Context::new(),
         };
         if let Some(path) = &self.context {
             ctx = ctx
                 .with_context(read_json(path)?)
-                .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+                .map_err(|e| input_error(format!("{path}: {e}")))?;
         }
         if let Some(mode) = self.auth_mode {
             ctx = ctx.with_auth_mode(mode);
@@ -269,7 +337,7 @@ fn appsync_context(args: &CallArgs, field: Option<(&J, &J)>) -> Result<Context, 
                 }
             }
             Context::appsync(json).map_err(|e| match path {
-                Some(path) => input_error(format!("{}: {e}", path.display())),
+                Some(path) => input_error(format!("{path}: {e}")),
                 None => input_error(e.to_string()),
             })?
         }
@@ -314,7 +382,7 @@ fn evaluate(args: &EvaluateArgs) -> Result<(), Failure> {
     let source = read(&args.template)?;
     let ctx = appsync_context(&args.call, None)?;
     let engine = engine(Profile::AppSync, args.call.now.as_deref(), args.call.seed)?;
-    let name = args.template.display().to_string();
+    let name = args.template.to_string();
     let mut response = serde_json::Map::new();
     match engine.compile(&name, &source).and_then(|t| t.render(&ctx)) {
         Ok(r) => {
@@ -364,7 +432,7 @@ fn evaluate(args: &EvaluateArgs) -> Result<(), Failure> {
 
 fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     let config = read_json(&args.resolver)?;
-    let base = args.resolver.parent().unwrap_or(Path::new("."));
+    let base = args.resolver.base_dir();
     let engine = engine(Profile::AppSync, args.call.now.as_deref(), args.call.seed)?;
     // With the `dynamodb` feature, AMAZON_DYNAMODB data sources without canned responses
     // run against the endpoint the AWS environment names.
@@ -377,8 +445,14 @@ fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     );
     #[cfg(not(feature = "dynamodb"))]
     let resolver = appsync_vtl::Resolver::from_config(&config, base, &engine);
-    let resolver =
-        resolver.map_err(|e| Failure(EXIT_PARSE, format!("{}: {e:#}", args.resolver.display())))?;
+    let resolver = resolver.map_err(|e| {
+        let code = if e.is_syntax() {
+            EXIT_PARSE
+        } else {
+            EXIT_RESOLVER
+        };
+        Failure(code, format!("{}: {e:#}", args.resolver))
+    })?;
     let field = (
         config.get("typeName").unwrap_or(&J::Null),
         config.get("fieldName").unwrap_or(&J::Null),
@@ -452,7 +526,7 @@ fn render(args: &RenderArgs) -> Result<(), Failure> {
     let source = read(&args.template)?;
     let ctx = args.context()?;
     let engine = args.engine()?;
-    let name = args.template.display().to_string();
+    let name = args.template.to_string();
     let template = engine
         .compile(&name, &source)
         .map_err(|e| Failure(EXIT_PARSE, format!("{e:#}")))?;
@@ -479,7 +553,7 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
     let source = read(&args.render.template)?;
     let ctx = args.render.context()?;
     let engine = args.render.engine()?;
-    let name = args.render.template.display().to_string();
+    let name = args.render.template.to_string();
     let compile = || {
         engine
             .compile(&name, black_box(&source))

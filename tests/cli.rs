@@ -374,3 +374,62 @@ fn renders_of_a_cached_template_do_not_grow_memory() {
     );
     assert!(after <= before + 256, "{report}");
 }
+
+fn run_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_appsync-vtl"))
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run appsync-vtl");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn files_are_taken_as_the_aws_cli_takes_them() {
+    // Inline JSON, file://, and - for standard input.
+    let o = run_with_stdin(
+        &["render", "-", "--context", r#"{"arguments": {"id": "7"}}"#],
+        "id=$ctx.args.id",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "id=7");
+    let o = run(&[
+        "render",
+        "file://fixtures/tutorial/create_dog/request.vtl",
+        "--context",
+        "file://fixtures/tutorial/create_dog/context.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("PutItem"));
+    let o = run_with_stdin(
+        &["evaluate", "--template", "$ctx.args.x", "--context", "-"],
+        r#"{"arguments": {"x": 1}}"#,
+    );
+    // (A template is never inline: `--template` names a file.)
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let o = run_with_stdin(&["render", "-", "--context", "-"], "x");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("only one argument can read standard input"));
+}
+
+#[test]
+fn resolve_has_its_own_exit_status_for_a_bad_resolver_file() {
+    let o = run_with_stdin(&["resolve", "-"], r#"{"kind": "PIPELINE"}"#);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(stderr(&o).contains("pipelineConfig.functions"));
+    let o = run(&[
+        "resolve",
+        r##"{"kind": "UNIT", "requestMappingTemplate": "#if("}"##,
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
