@@ -51,6 +51,12 @@ enum Command {
     /// each time (cold), compile only (parse). Prints the median ns per render of several
     /// runs. Takes every flag of `render`.
     Bench(BenchArgs),
+    /// Print a shell completion script: `appsync-vtl completions bash > /etc/bash_completion.d/appsync-vtl`,
+    /// `... zsh > "${fpath[1]}/_appsync-vtl"`, `... fish > ~/.config/fish/completions/appsync-vtl.fish`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Args)]
@@ -125,6 +131,9 @@ struct TestArgs {
     /// Rewrite the expected files of failing cases from what the engine produces.
     #[arg(long)]
     bless: bool,
+    /// Run only the cases whose path (below the folder given) contains PATTERN.
+    #[arg(long, value_name = "PATTERN")]
+    filter: Option<String>,
 }
 
 /// What a render needs: the template and its inputs.
@@ -165,6 +174,16 @@ fn main() -> ExitCode {
         Command::Resolve(args) => resolve(&args),
         Command::Test(args) => test(&args),
         Command::Bench(args) => bench(&args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "appsync-vtl",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -499,7 +518,10 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
         if !dir.is_dir() {
             return Err(input_error(format!("{}: not a folder", dir.display())));
         }
-        let summary = appsync_vtl::testing::run_tree(dir, args.bless)
+        let mut options = appsync_vtl::testing::RunOptions::default();
+        options.bless = args.bless;
+        options.filter = args.filter.clone();
+        let summary = appsync_vtl::testing::run_tree_with(dir, &options)
             .map_err(|e| input_error(format!("{}: {e}", dir.display())))?;
         total.reports.extend(summary.reports);
     }
@@ -512,6 +534,9 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
         ));
     }
     if total.reports.is_empty() {
+        if let Some(filter) = &args.filter {
+            return Err(input_error(format!("no test case matches `{filter}`")));
+        }
         return Err(input_error("no test cases found in the given folders"));
     }
     if total.failed() > 0 {

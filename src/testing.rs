@@ -117,11 +117,41 @@ impl fmt::Display for Summary {
     }
 }
 
+/// How to run a tree of cases.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// Rewrite the expectations of failing cases from what the engine produces (review the
+    /// diff before committing); a case still failing after it is reported.
+    pub bless: bool,
+    /// Run only the cases whose path (below the tree's folder) contains this text.
+    pub filter: Option<String>,
+}
+
 /// Runs every case under `dir`; with `bless`, failing cases get their expected files
 /// rewritten from what the engine produced (review the diff before committing).
 pub fn run_tree(dir: impl AsRef<Path>, bless: bool) -> std::io::Result<Summary> {
+    run_tree_with(
+        dir,
+        &RunOptions {
+            bless,
+            ..RunOptions::default()
+        },
+    )
+}
+
+/// [`run_tree`] with [`RunOptions`].
+pub fn run_tree_with(dir: impl AsRef<Path>, options: &RunOptions) -> std::io::Result<Summary> {
+    let dir = dir.as_ref();
+    let bless = options.bless;
     let mut cases = Vec::new();
-    find_cases(dir.as_ref(), &mut cases)?;
+    find_cases(dir, &mut cases)?;
+    if let Some(filter) = &options.filter {
+        cases.retain(|c| {
+            let path = c.path().strip_prefix(dir).unwrap_or(c.path());
+            path.to_string_lossy().contains(filter.as_str())
+        });
+    }
     cases.sort();
     let mut summary = Summary::default();
     for case in cases {

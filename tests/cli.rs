@@ -433,3 +433,31 @@ fn resolve_has_its_own_exit_status_for_a_bad_resolver_file() {
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
+
+#[test]
+fn test_runs_only_the_cases_a_filter_names() {
+    let o = run(&["test", "fixtures/appsync-helpers", "--filter", "accepts-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).trim_end().ends_with("7 passed, 0 failed"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "test",
+        "fixtures/appsync-helpers",
+        "--filter",
+        "no-such-case",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        assert!(stdout(&o).contains("appsync-vtl"), "{shell}");
+        assert!(stdout(&o).contains("trace-json"), "{shell}");
+    }
+}
