@@ -134,6 +134,17 @@ struct TestArgs {
     /// Run only the cases whose path (below the folder given) contains PATTERN.
     #[arg(long, value_name = "PATTERN")]
     filter: Option<String>,
+    /// Colour the diffs: auto (when stdout is a terminal and NO_COLOR is not set), always,
+    /// never.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorWhen,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 /// What a render needs: the template and its inputs.
@@ -521,6 +532,14 @@ fn test(args: &TestArgs) -> Result<(), Failure> {
         let mut options = appsync_vtl::testing::RunOptions::default();
         options.bless = args.bless;
         options.filter = args.filter.clone();
+        options.color = match args.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::io::IsTerminal::is_terminal(&std::io::stdout())
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
         let summary = appsync_vtl::testing::run_tree_with(dir, &options)
             .map_err(|e| input_error(format!("{}: {e}", dir.display())))?;
         total.reports.extend(summary.reports);

@@ -126,6 +126,8 @@ pub struct RunOptions {
     pub bless: bool,
     /// Run only the cases whose path (below the tree's folder) contains this text.
     pub filter: Option<String>,
+    /// Colour the diffs (ANSI escapes; for a terminal).
+    pub color: bool,
 }
 
 /// Runs every case under `dir`; with `bless`, failing cases get their expected files
@@ -144,12 +146,19 @@ pub fn run_tree(dir: impl AsRef<Path>, bless: bool) -> std::io::Result<Summary> 
 pub fn run_tree_with(dir: impl AsRef<Path>, options: &RunOptions) -> std::io::Result<Summary> {
     let dir = dir.as_ref();
     let bless = options.bless;
+    let color = COLOR.replace(options.color);
+    let summary = run_cases(dir, bless, options.filter.as_deref());
+    COLOR.set(color);
+    summary
+}
+
+fn run_cases(dir: &Path, bless: bool, filter: Option<&str>) -> std::io::Result<Summary> {
     let mut cases = Vec::new();
     find_cases(dir, &mut cases)?;
-    if let Some(filter) = &options.filter {
+    if let Some(filter) = filter {
         cases.retain(|c| {
             let path = c.path().strip_prefix(dir).unwrap_or(c.path());
-            path.to_string_lossy().contains(filter.as_str())
+            path.to_string_lossy().contains(filter)
         });
     }
     cases.sort();
@@ -851,12 +860,100 @@ fn occurrences<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize>
     })
 }
 
+thread_local! {
+    /// Whether diffs of the current run are coloured ([`RunOptions::color`]); a run sets it
+    /// for its duration rather than threading it through every comparison.
+    static COLOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A unified diff of `expected` and `actual` where what is hard to see shows: tabs as `→`,
+/// trailing spaces as `·`, carriage returns as `␍`, a missing final newline as its own
+/// line, and within a changed line the part that changed (`[-old-]`/`{+new+}`, or in
+/// colour when the run is coloured).
 fn diff(expected: &str, actual: &str) -> String {
-    similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .context_radius(3)
-        .header("expected", "actual")
-        .to_string()
+    use similar::ChangeTag;
+    use std::fmt::Write as _;
+    let color = COLOR.get();
+    let (red, green, bold, inverse, reset) = if color {
+        ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[7m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    };
+    let text = similar::TextDiff::from_lines(expected, actual);
+    let mut out = format!("{bold}--- expected\n+++ actual{reset}\n");
+    for group in text.grouped_ops(3) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let (old, new) = (
+            first.old_range().start..last.old_range().end,
+            first.new_range().start..last.new_range().end,
+        );
+        let _ = writeln!(
+            out,
+            "{bold}@@ -{},{} +{},{} @@{reset}",
+            old.start + 1,
+            old.len(),
+            new.start + 1,
+            new.len()
+        );
+        for op in &group {
+            for change in text.iter_inline_changes(op) {
+                let (sign, paint) = match change.tag() {
+                    ChangeTag::Delete => ('-', red),
+                    ChangeTag::Insert => ('+', green),
+                    ChangeTag::Equal => (' ', ""),
+                };
+                let parts: Vec<(bool, String)> = change
+                    .iter_strings_lossy()
+                    .map(|(emphasized, s)| (emphasized, s.into_owned()))
+                    .collect();
+                // Only a line that changed in part gets its changed part marked.
+                let partial = parts.iter().any(|p| p.0) && parts.iter().any(|p| !p.0);
+                let line: String = parts.iter().map(|p| p.1.as_str()).collect();
+                let line = line.strip_suffix('\n').unwrap_or(&line);
+                let tail = line.trim_end_matches([' ', '\t', '\r']).len();
+                let mut at = 0;
+                let _ = write!(out, "{paint}{sign}");
+                for (emphasized, piece) in &parts {
+                    let piece = piece.strip_suffix('\n').unwrap_or(piece);
+                    let shown = visible(piece, at, tail);
+                    at += piece.len();
+                    match (partial && *emphasized, color, sign) {
+                        (false, _, _) => out.push_str(&shown),
+                        (true, true, _) => {
+                            let _ = write!(out, "{inverse}{shown}{reset}{paint}");
+                        }
+                        (true, false, '-') => {
+                            let _ = write!(out, "[-{shown}-]");
+                        }
+                        (true, false, _) => {
+                            let _ = write!(out, "{{+{shown}+}}");
+                        }
+                    }
+                }
+                let _ = writeln!(out, "{reset}");
+                if change.missing_newline() {
+                    out.push_str("\\ No newline at end of file\n");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `piece`, which starts at byte `at` of its line, with tabs and carriage returns made
+/// visible, and the spaces from byte `tail` on (those that end the line).
+fn visible(piece: &str, at: usize, tail: usize) -> String {
+    piece
+        .char_indices()
+        .map(|(i, c)| match c {
+            '\t' => '→',
+            '\r' => '␍',
+            ' ' if at + i >= tail => '·',
+            c => c,
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1188,5 +1285,22 @@ mod tests {
             summary.to_string().contains("--bless did not fix it"),
             "{summary}"
         );
+    }
+
+    #[test]
+    fn diffs_show_what_is_hard_to_see() {
+        let d = diff("a\tb\nkeep\nend", "a b  \nkeep\nend\n");
+        assert!(d.contains("-a[-→-]b\n"), "{d}");
+        assert!(d.contains("+a{+ +}b{+··+}\n"), "{d}");
+        assert!(d.contains("-end\n\\ No newline at end of file\n"), "{d}");
+        assert!(d.contains("+end\n"), "{d}");
+        COLOR.set(true);
+        let d = diff(
+            "\"index\" : \"userId-index\",",
+            "\"index\" : \"ownerId-index\",",
+        );
+        COLOR.set(false);
+        assert!(d.contains("\x1b[31m-"), "{d:?}");
+        assert!(d.contains("\x1b[7m"), "{d:?}");
     }
 }
