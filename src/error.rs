@@ -93,8 +93,10 @@ pub enum ErrorKind {
     },
 }
 
-/// An error as AppSync reports it in a GraphQL response or `EvaluateMappingTemplate`.
-#[derive(Debug, Clone, PartialEq)]
+/// An error as AppSync reports it in a GraphQL response or `EvaluateMappingTemplate`
+/// (serialized with AppSync's names: `message`, `errorType`, `data`, `errorInfo`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AppSyncError {
     /// `message`
     pub message: String,

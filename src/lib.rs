@@ -46,6 +46,7 @@
 // One measured exception: `value::lazy::JsonAt` points into the caller's immutable JSON
 // (property reads on JSON-backed maps without walking a path: -10% instructions on
 // core_loop); its safety argument is beside it.
+#![warn(missing_debug_implementations)]
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 // A panic on input is a bug: no unwrap/expect/panic outside tests.

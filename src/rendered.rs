@@ -3,8 +3,9 @@
 use crate::error::Result;
 use crate::eval::AppendedError;
 
-/// The outcome of rendering a template.
-#[derive(Debug, Clone, PartialEq)]
+/// The outcome of rendering a template (serializable, with camelCase names).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Rendered {
     /// The rendered text, exactly.
     pub output: String,

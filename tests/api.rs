@@ -92,3 +92,44 @@ fn an_error_inside_evaluated_text_points_at_the_evaluate() {
     let err = template.render(&ctx).unwrap_err();
     assert_eq!((err.line(), err.column()), (Some(4), Some(1)), "{err}");
 }
+
+#[test]
+fn outcomes_serialize_with_appsync_names() {
+    let template = Engine::new()
+        .compile(
+            "t",
+            r#"$util.qr($ctx.stash.put("k", 1))$util.appendError("late", "Partial")$util.log.info("hi"){"a": 1}"#,
+        )
+        .unwrap();
+    let rendered = template.render(&Context::new()).unwrap();
+    let json = serde_json::to_value(&rendered).unwrap();
+    assert_eq!(json["output"], r#"{"a": 1}"#);
+    assert_eq!(json["stash"], serde_json::json!({"k": 1}));
+    assert_eq!(json["logs"], serde_json::json!(["INFO: hi"]));
+    assert_eq!(
+        json["errors"],
+        serde_json::json!([{"message": "late", "errorType": "Partial", "data": null, "errorInfo": null}])
+    );
+    assert!(json.get("responseHeaders").is_some());
+
+    let unit = appsync_vtl::Resolver::unit(
+        Some(
+            Engine::new()
+                .compile("req", r#"$util.error("no", "Nope")"#)
+                .unwrap(),
+        ),
+        None,
+        std::sync::Arc::new(appsync_vtl::NoneDataSource),
+    );
+    let ctx = Context::appsync(
+        serde_json::json!({"info": {"fieldName": "f", "parentTypeName": "Query"}}),
+    )
+    .unwrap();
+    let resolution = unit.resolve(&ctx);
+    let json = serde_json::to_value(&resolution).unwrap();
+    assert_eq!(json["data"], serde_json::Value::Null);
+    assert_eq!(json["errors"][0]["errorType"], "Nope");
+    assert_eq!(json["errors"][0]["path"], serde_json::json!(["f"]));
+    // Every public type has Debug (a resolver shows its templates by name).
+    assert!(format!("{unit:?}").contains("\"req\""), "{unit:?}");
+}

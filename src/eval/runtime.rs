@@ -4,8 +4,10 @@
 use crate::context::AuthMode;
 use crate::engine::{Clock, IdSource};
 
-/// An error recorded by `$util.appendError` (the render goes on).
-#[derive(Debug, Clone, PartialEq)]
+/// An error recorded by `$util.appendError` (the render goes on); serialized as
+/// `EvaluateMappingTemplate`'s `outErrors` entries.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AppendedError {
     /// The message.
     pub message: String,
@@ -18,7 +20,8 @@ pub struct AppendedError {
 }
 
 /// What a template asked of AppSync through `$extensions` (recorded, not executed).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Extensions {
     /// `$extensions.evictFromApiCache(typeName, fieldName, keys)` calls, each as
     /// `{"typeName", "fieldName", "keys"}`.

@@ -39,6 +39,45 @@ pub struct PipelineFunction {
     pub data_source: Arc<dyn DataSource>,
 }
 
+impl std::fmt::Debug for PipelineFunction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PipelineFunction")
+            .field("name", &self.name)
+            .field("request", &self.request.as_ref().map(Template::name))
+            .field("response", &self.response.as_ref().map(Template::name))
+            .field("data_source", &self.data_source.kind())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = |t: &Option<Template>| t.as_ref().map(|t| t.name().to_string());
+        match &self.kind {
+            Kind::Unit {
+                request,
+                response,
+                data_source,
+            } => f
+                .debug_struct("Resolver::Unit")
+                .field("request", &name(request))
+                .field("response", &name(response))
+                .field("data_source", &data_source.kind())
+                .finish(),
+            Kind::Pipeline {
+                before,
+                functions,
+                after,
+            } => f
+                .debug_struct("Resolver::Pipeline")
+                .field("before", &name(before))
+                .field("functions", functions)
+                .field("after", &name(after))
+                .finish(),
+        }
+    }
+}
+
 enum Kind {
     Unit {
         request: Option<Template>,
@@ -85,6 +124,13 @@ pub struct GraphQLError {
     pub location: Option<(u32, u32)>,
 }
 
+/// As AppSync writes it in a GraphQL response ([`GraphQLError::to_json`]).
+impl serde::Serialize for GraphQLError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
 impl GraphQLError {
     /// The error as AppSync writes it in a GraphQL response (keys in AppSync's order).
     pub fn to_json(&self) -> J {
@@ -106,7 +152,7 @@ impl GraphQLError {
 }
 
 /// One step of a resolution, for tracing what happened.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Step {
     /// What ran: `request`, `data source`, `function getDog: response`...
     pub name: String,
@@ -115,11 +161,13 @@ pub struct Step {
     /// The `$ctx` the template was given (arguments, stash, prev, result...), from
     /// [`Resolver::resolve_traced`]; `None` for data-source steps and from
     /// [`Resolver::resolve`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<J>,
 }
 
-/// What resolving a field gave: its value and errors, like a GraphQL response for it.
-#[derive(Debug, Clone, PartialEq)]
+/// What resolving a field gave: its value and errors, like a GraphQL response for it
+/// (serializable: `data`, `errors` as AppSync writes them, `stash`, `logs`, `steps`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Resolution {
     /// The field's value (null when an error stopped the resolution).
     pub data: J,

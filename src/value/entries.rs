@@ -52,6 +52,12 @@ impl indexmap::Equivalent<Value> for StrKey<'_> {
 #[derive(Clone, Default)]
 pub struct Entries(Repr);
 
+impl std::fmt::Debug for Entries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
 #[derive(Clone)]
 enum Repr {
     Small(Vec<(Value, Value)>),
@@ -279,6 +285,7 @@ impl<'a> IntoIterator for &'a Entries {
 }
 
 /// The entries of [`Entries`], in order.
+#[derive(Debug)]
 pub enum Iter<'a> {
     #[doc(hidden)]
     Small(std::slice::Iter<'a, (Value, Value)>),
@@ -306,6 +313,7 @@ impl<'a> Iterator for Iter<'a> {
 impl ExactSizeIterator for Iter<'_> {}
 
 /// The entries of [`Entries`], taken, in order.
+#[derive(Debug)]
 pub enum IntoIter {
     #[doc(hidden)]
     Small(std::vec::IntoIter<(Value, Value)>),

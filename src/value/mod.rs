@@ -80,6 +80,12 @@ pub enum Object {
     View(Map, MapView),
 }
 
+impl std::fmt::Debug for Object {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&Value::Object(self.clone()), f)
+    }
+}
+
 /// Which view of a map an [`Object::View`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MapView {
@@ -92,6 +98,7 @@ pub enum MapView {
 }
 
 /// What `$foreach` exposes inside a `#foreach`.
+#[derive(Debug)]
 pub struct LoopInfo {
     /// 0-based index of the current element.
     pub index: Cell<usize>,
@@ -108,6 +115,15 @@ pub struct LoopInfo {
 /// stack frame per link, and 490 000 links overflowed the stack.
 pub struct EntryPair(pub Value, pub Value);
 
+impl std::fmt::Debug for EntryPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("EntryPair")
+            .field(&self.0)
+            .field(&self.1)
+            .finish()
+    }
+}
+
 impl Drop for EntryPair {
     fn drop(&mut self) {
         if spare::holds_values(&self.0) || spare::holds_values(&self.1) {
@@ -122,6 +138,13 @@ impl Drop for EntryPair {
 /// A shared, mutable list (`java.util.ArrayList`).
 #[derive(Clone)]
 pub struct List(Rc<ListCell>);
+
+/// As the list's Java `toString()`, which bounds nesting and cycles.
+impl std::fmt::Debug for List {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&Value::List(self.clone()), f)
+    }
+}
 
 impl Default for List {
     fn default() -> List {
@@ -207,6 +230,13 @@ impl PathEnd<'_> {
 /// A shared, mutable, insertion-ordered map (`java.util.LinkedHashMap`).
 #[derive(Clone)]
 pub struct Map(Rc<MapCell>);
+
+/// As the map's Java `toString()`, which bounds nesting and cycles.
+impl std::fmt::Debug for Map {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&Value::Map(self.clone()), f)
+    }
+}
 
 #[derive(Default)]
 struct MapCell {
