@@ -200,6 +200,13 @@ impl Template {
             _ => serde_json::Map::new(),
         };
         let returned = match &finished.returned {
+            // A String is read as the JSON text it holds, else kept as a String: Amplify's
+            // resolvers return `#return($util.toJson(null))` for an object field, which
+            // must resolve to null, and `#return($ctx.source.note)` for a String field.
+            Some(Value::Str(s)) => Some(
+                serde_json::from_str(s)
+                    .unwrap_or_else(|_| serde_json::Value::String(s.to_string())),
+            ),
             Some(v) => Some(to_json_checked(v).ok_or_else(too_large)?),
             None => None,
         };

@@ -6,6 +6,10 @@
 //! - `appsync-docs/`: the AWS AppSync developer guide's examples;
 //! - `appsync-helpers/`: `$util` behaviour the guide does not show, each with its basis;
 //! - `tutorial/`: the AppSync + Auth0 tutorial's templates;
+//! - `generated/`: every step of the resolvers AWS's own generators emit (the Amplify GraphQL
+//!   transformer v2, the v1 RDS generator, CDK's `MappingTemplate`) for our schemas, in typical
+//!   scenarios, checked against amplify-appsync-simulator with every disagreement decided
+//!   (`fixtures/generated/README.md`, `cases-summary.md`);
 //! - `resolvers/`: whole unit and pipeline resolvers (see `tests/resolvers.rs`).
 
 use appsync_vtl::testing::{Summary, assert_tree};
@@ -39,6 +43,12 @@ fn appsync_developer_guide_examples() {
 fn util_helpers_beyond_the_guide() {
     let summary = fixtures("appsync-helpers");
     assert!(summary.passed() >= 40, "{summary}");
+}
+
+#[test]
+fn resolvers_generated_by_aws_tools() {
+    let summary = fixtures("generated");
+    assert!(summary.passed() >= 2000, "{summary}");
 }
 
 #[test]

@@ -25,9 +25,10 @@
 // request context is built from the job as the simulator expects it (that is what $util.authType()
 // reads), and then identity, info and request are replaced with the job's values, wrapped in the
 // simulator's Java-like types like every other context value. What the simulator generates is
-// pinned: clock 2024-03-15T12:34:56.789Z unless --now says otherwise (TZ=UTC), $util.autoId() 00000000-0000-4000-8000-
-// 00000000000N and $util.autoUlid() 01HS0000000000000000000NNN counting from 1 in each job,
-// $util.math.randomDouble() 0.5, randomWithinRange(min, max) min; `generated` counts the calls.
+// pinned: the clock (--now, else 2024-03-15T12:34:56.789Z; TZ=UTC), $util.autoId()
+// 00000000-0000-4000-8000-00000000000N and $util.autoUlid() 01HS0000000000000000000NNN counting
+// from 1 in each job, $util.math.randomDouble() 0.5, randomWithinRange(min, max) min;
+// `generated` counts the calls.
 'use strict';
 process.env.TZ = 'UTC';
 const fs = require('fs');
@@ -214,6 +215,9 @@ function runJob(job, baseDir) {
     } else {
       out.status = 'ok';
     }
+  } else {
+    // render-threw: the errors the template appended before its output was refused.
+    out.errors = vtl.util.errors.map(errorJson);
   }
   out.outputParsesAsJson = out.output !== null && parsesAsJson(out.output);
   out.generated = generated;

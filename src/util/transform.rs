@@ -279,6 +279,21 @@ impl DynamoBuilder {
                 let hi = self.value(format!("{p}_1"), &items[1]);
                 format!("{n} BETWEEN {lo} AND {hi}")
             }
+            // Not in the guide's list, but Amplify's dynamic-group auth filters with it
+            // (`{"teamGroup": {"in": $groups}}`) and runs on AppSync: DynamoDB's `IN`, one
+            // placeholder per value (DynamoDB takes no list operand there).
+            "in" => {
+                let items = v
+                    .collection_items()
+                    .filter(|i| !i.is_empty())
+                    .ok_or_else(|| format!("`in` on `{field}` takes a non-empty list"))?;
+                let placeholders: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| self.value(format!("{p}_{i}"), x))
+                    .collect();
+                format!("{n} IN ({})", placeholders.join(", "))
+            }
             other => return Err(format!("unknown filter operator `{other}` on `{field}`")),
         })
     }
