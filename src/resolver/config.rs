@@ -1,23 +1,5 @@
-//! Resolvers described in a file, in the shape of AppSync's own API (`CreateResolver`,
-//! `CreateFunction`, `CreateDataSource`):
-//!
-//! ```json
-//! {
-//!   "kind": "PIPELINE",
-//!   "requestMappingTemplate": "{}",
-//!   "responseMappingTemplate": "file://after.vtl",
-//!   "pipelineConfig": {"functions": [
-//!     {"name": "getDog", "requestMappingTemplate": "file://get.req.vtl",
-//!      "responseMappingTemplate": "$util.toJson($ctx.result)",
-//!      "dataSource": {"type": "AMAZON_DYNAMODB", "dynamodbConfig": {"tableName": "Dogs"},
-//!                     "responses": [{"result": {"id": "d1"}}]}}
-//!   ]}
-//! }
-//! ```
-//!
-//! Templates are inline text or `file://path` relative to the file. A data source is `NONE`,
-//! or any type with canned `responses` (each `{"result": ...}` or `{"error": {"message",
-//! "type"}}`, used in order); a `dataSources` hook lets callers supply real ones.
+//! Resolvers described in a file, in the shape of AppSync's own API: the format is documented
+//! on [`Resolver::from_config`].
 
 use std::path::Path;
 use std::sync::Arc;
@@ -53,8 +35,42 @@ impl DataSourceFactory for CannedOnly {
 }
 
 impl Resolver {
-    /// Builds a resolver from its description; `base` is the folder relative template paths
-    /// start from.
+    /// Builds a resolver from its description (what `appsync-vtl resolve` reads); `base` is
+    /// the folder `file://` template paths start from.
+    ///
+    /// The description has the shape of AppSync's own API (`CreateResolver`,
+    /// `CreateFunction`, `CreateDataSource`):
+    ///
+    /// ```json
+    /// {
+    ///   "kind": "PIPELINE",
+    ///   "typeName": "Query",
+    ///   "fieldName": "getDog",
+    ///   "requestMappingTemplate": "{}",
+    ///   "responseMappingTemplate": "file://after.vtl",
+    ///   "pipelineConfig": {"functions": [
+    ///     {"name": "getDog", "requestMappingTemplate": "file://get.req.vtl",
+    ///      "responseMappingTemplate": "$util.toJson($ctx.result)",
+    ///      "dataSource": {"type": "AMAZON_DYNAMODB", "dynamodbConfig": {"tableName": "Dogs"},
+    ///                     "responses": [{"result": {"id": "d1"}}]}}
+    ///   ]}
+    /// }
+    /// ```
+    ///
+    /// | key | meaning |
+    /// | --- | --- |
+    /// | `kind` | `UNIT` (default) or `PIPELINE` |
+    /// | `typeName`, `fieldName` | the field resolved: they fill `$ctx.info` where the context leaves it out, and each error's `path` |
+    /// | `requestMappingTemplate`, `responseMappingTemplate` | the template, inline, or `file://path` relative to `base`; either may be absent (a unit resolver without a request template sends the whole context, as a direct Lambda resolver) |
+    /// | `dataSource` | a unit resolver's data source |
+    /// | `pipelineConfig.functions` | a pipeline's functions, in order (at most [`MAX_PIPELINE_FUNCTIONS`](crate::MAX_PIPELINE_FUNCTIONS)): `name`, the two templates, `dataSource` |
+    ///
+    /// A data source has a `type` (`NONE`, `AMAZON_DYNAMODB`, `AWS_LAMBDA`, `HTTP`, or any
+    /// other AppSync type), the configuration AppSync's `CreateDataSource` takes
+    /// (`dynamodbConfig`...), and `responses`: the answers it gives, in order, each
+    /// `{"result": ...}` or `{"error": {"message", "type"}, "result": ...}`. A `NONE` data
+    /// source needs none (it returns the request's `payload`); another type without
+    /// `responses` needs a [`DataSourceFactory`] ([`Resolver::from_config_with`]).
     pub fn from_config(config: &J, base: &Path, engine: &Engine) -> Result<Resolver> {
         Resolver::from_config_with(config, base, engine, &CannedOnly)
     }
