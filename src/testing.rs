@@ -53,9 +53,12 @@
 //! at 2018-02-06T19:01:35.758Z and ids are seeded, unless `case.json` says otherwise.
 //!
 //! ```no_run
-//! // In a user's tests/templates.rs:
+//! // In a user's tests/templates.rs: one test for the whole tree.
 //! appsync_vtl::testing::assert_tree("resolvers/tests");
 //! ```
+//!
+//! [`run_as_tests`] makes each case its own named test instead (filtered and listed like any
+//! `cargo test` test).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -199,6 +202,52 @@ pub fn assert_tree(dir: impl AsRef<Path>) -> Summary {
     let summary = run_tree(dir, false).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     assert!(summary.failed() == 0, "{summary}");
     summary
+}
+
+/// Runs every case under `dirs` as its own named test, with libtest's command line
+/// (`cargo test -- FILTER`, `--exact`, `--list`, `--skip`...), through libtest-mimic. For a
+/// test target without libtest's own harness:
+///
+/// ```toml
+/// # Cargo.toml
+/// [[test]]
+/// name = "templates"
+/// harness = false
+/// ```
+///
+/// ```no_run
+/// // tests/templates.rs: its `main` is this one call.
+/// appsync_vtl::testing::run_as_tests(&["resolvers/tests"]);
+/// ```
+///
+/// Each test is named by the folder's name and the case's path below it
+/// (`tests/getDog/owner` for `resolvers/tests`). Exits the process with libtest's status.
+pub fn run_as_tests<P: AsRef<Path>>(dirs: &[P]) -> ! {
+    let args = libtest_mimic::Arguments::from_args();
+    let mut trials = Vec::new();
+    for dir in dirs {
+        let dir = dir.as_ref();
+        let mut cases = Vec::new();
+        if let Err(e) = find_cases(dir, &mut cases) {
+            let message = format!("{}: {e}", dir.display());
+            trials.push(libtest_mimic::Trial::test(
+                dir.display().to_string(),
+                move || Err(message.into()),
+            ));
+            continue;
+        }
+        cases.sort();
+        // Named from the folder's own name down, whatever path led to it.
+        let top = dir.parent().unwrap_or(Path::new(""));
+        for case in cases {
+            let name = case.path().strip_prefix(top).unwrap_or(case.path());
+            let name = name.display().to_string();
+            trials.push(libtest_mimic::Trial::test(name, move || {
+                check(&case).map_err(Into::into)
+            }));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit()
 }
 
 /// Runs one case folder and panics with what differed.
