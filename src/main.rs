@@ -134,6 +134,9 @@ struct TestArgs {
     /// Run only the cases whose path (below the folder given) contains PATTERN.
     #[arg(long, value_name = "PATTERN")]
     filter: Option<String>,
+    /// Run again whenever a file under the folders changes (Ctrl-C to stop).
+    #[arg(long, conflicts_with = "bless")]
+    watch: bool,
     /// Colour the diffs: auto (when stdout is a terminal and NO_COLOR is not set), always,
     /// never.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
@@ -524,6 +527,44 @@ fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
 }
 
 fn test(args: &TestArgs) -> Result<(), Failure> {
+    if !args.watch {
+        return test_once(args);
+    }
+    use notify::Watcher as _;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher =
+        notify::recommended_watcher(tx).map_err(|e| input_error(format!("watching: {e}")))?;
+    for dir in &args.dirs {
+        watcher
+            .watch(dir, notify::RecursiveMode::Recursive)
+            .map_err(|e| input_error(format!("watching {}: {e}", dir.display())))?;
+    }
+    loop {
+        // A failing run is reported and watched again; only bad input ends the watch.
+        match test_once(args) {
+            Err(Failure(code, message)) if code == EXIT_INPUT => {
+                return Err(Failure(code, message));
+            }
+            Err(Failure(_, message)) => say(format_args!("{message}")),
+            Ok(()) => {}
+        }
+        say(format_args!("watching for changes (Ctrl-C to stop)"));
+        // One run for a burst of changes (an editor's save is several events).
+        loop {
+            match rx.recv() {
+                Ok(Ok(event)) if !event.kind.is_access() => break,
+                Ok(_) => continue,
+                Err(_) => return Ok(()),
+            }
+        }
+        while rx
+            .recv_timeout(std::time::Duration::from_millis(200))
+            .is_ok()
+        {}
+    }
+}
+
+fn test_once(args: &TestArgs) -> Result<(), Failure> {
     let mut total = appsync_vtl::testing::Summary::default();
     for dir in &args.dirs {
         if !dir.is_dir() {

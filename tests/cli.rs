@@ -469,3 +469,53 @@ fn completions_are_printed_for_each_shell() {
         assert!(stdout(&o).contains("trace-json"), "{shell}");
     }
 }
+
+#[test]
+fn test_watch_runs_again_when_a_case_changes() {
+    use std::io::BufRead as _;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("fixtures/tutorial"), dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_appsync-vtl"))
+        .args(["test", "--watch", &dir.path().display().to_string()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    // Lines until one containing `what` (or nothing for 20 s: a hang fails the test).
+    let wait_for = |what: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) {
+            let done = line.contains(what);
+            seen.push(line);
+            if done {
+                return seen;
+            }
+        }
+        panic!("no `{what}` in {seen:?}");
+    };
+    assert!(
+        wait_for("watching for changes")
+            .iter()
+            .any(|l| l.ends_with("4 passed, 0 failed"))
+    );
+    let expected = dir.path().join("list_dogs/expected.out");
+    let text = std::fs::read_to_string(&expected).unwrap();
+    std::fs::write(&expected, text.replace("userId-index", "ownerId-index")).unwrap();
+    let second = wait_for("watching for changes");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        second.iter().any(|l| l.ends_with("3 passed, 1 failed")),
+        "{second:?}"
+    );
+}
