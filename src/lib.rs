@@ -86,10 +86,10 @@ pub use rendered::Rendered;
 #[cfg(feature = "jwt-verify")]
 pub use resolver::verify_jwt;
 pub use resolver::{
-    CannedDataSource, DataSource, DataSourceError, DataSourceFactory, DataSourceKind,
-    DataSourceResult, GraphQLError, JwtError, MAX_PIPELINE_FUNCTIONS, NoneDataSource,
-    PipelineFunction, Resolution, Resolver, Step, from_dynamodb_json, identity_from_jwt,
-    parse_output, validate_request,
+    Async, AsyncDataSource, BoxFuture, CannedDataSource, DataSource, DataSourceError,
+    DataSourceFactory, DataSourceKind, DataSourceResult, GraphQLError, JwtError,
+    MAX_PIPELINE_FUNCTIONS, NoneDataSource, PipelineFunction, Resolution, Resolver, Step,
+    from_dynamodb_json, identity_from_jwt, parse_output, validate_request,
 };
 #[cfg(feature = "dynamodb")]
 pub use resolver::{DynamoDbDataSource, DynamoDbFactory};

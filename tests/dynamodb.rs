@@ -591,3 +591,27 @@ fn made_and_dropped_inside_an_async_runtime() {
         drop(ds);
     });
 }
+
+#[test]
+fn resolve_async_awaits_dynamodb_in_the_callers_runtime() {
+    if !endpoint() {
+        return;
+    }
+    let ds = dogs("AsyncDogs");
+    let create = Arc::new(unit(CREATE_DOG, TO_JSON, &ds));
+    let caller = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // A spawned task must be Send, and on a current-thread runtime a blocked thread would
+    // hang the runtime: the resolution awaits DynamoDB instead.
+    let data = caller.block_on(async move {
+        let task = tokio::spawn(async move {
+            let context = ctx(json!({"input": {"name": "Async"}}), "auth0|async");
+            create.resolve_async(&context).await
+        });
+        task.await.unwrap().data
+    });
+    assert_eq!(data["name"], "Async");
+    assert_eq!(data["userId"], "auth0|async");
+}

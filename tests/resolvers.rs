@@ -463,3 +463,48 @@ fn resolver_from_a_description_file() {
         json!({"data": {"id": "d1", "name": "Frankie", "owner": "auth0|1"}, "errors": []})
     );
 }
+
+// An async data source goes wherever a data source does: awaited by resolve_async, polled on
+// the calling thread by resolve.
+#[test]
+fn async_data_sources_answer_both_ways() {
+    use appsync_vtl::{Async, AsyncDataSource, BoxFuture, DataSourceResult};
+    struct Later;
+    impl AsyncDataSource for Later {
+        fn invoke<'a>(&'a self, request: &'a J) -> BoxFuture<'a, DataSourceResult> {
+            Box::pin(async move {
+                // Pending once, as an I/O future would be.
+                let mut first = true;
+                std::future::poll_fn(|cx| {
+                    if std::mem::take(&mut first) {
+                        cx.waker().wake_by_ref();
+                        std::task::Poll::Pending
+                    } else {
+                        std::task::Poll::Ready(())
+                    }
+                })
+                .await;
+                Ok(json!({"echo": request["payload"]}))
+            })
+        }
+    }
+    let resolver = Resolver::unit(
+        Some(t(
+            r#"{"version": "2018-05-29", "payload": $util.toJson($ctx.args.id)}"#,
+        )),
+        Some(t("$util.toJson($ctx.result)")),
+        Arc::new(Async(Later)),
+    );
+    let sync = resolver.resolve(&field_ctx());
+    assert_eq!(sync.data, json!({"echo": "1"}));
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    let ctx = field_ctx();
+    let mut fut = std::pin::pin!(resolver.resolve_async(&ctx));
+    let data = loop {
+        if let std::task::Poll::Ready(r) = fut.as_mut().poll(&mut cx) {
+            break r.data;
+        }
+    };
+    assert_eq!(data, json!({"echo": "1"}));
+}

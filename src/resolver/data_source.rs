@@ -1,7 +1,10 @@
 //! Data sources: what a resolver calls with the request its template rendered.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 
 /// An error a data source returns; the response template sees it as `$ctx.error`.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +44,92 @@ pub trait DataSource: Send + Sync {
     /// Answers one request.
     fn invoke(&self, request: &serde_json::Value) -> DataSourceResult;
 
+    /// Answers one request without blocking the thread, for
+    /// [`Resolver::resolve_async`](crate::Resolver::resolve_async). By default the answer
+    /// of [`DataSource::invoke`]; a source that does I/O answers from its own future
+    /// ([`DynamoDbDataSource`](crate::DynamoDbDataSource) does).
+    fn invoke_async<'a>(
+        &'a self,
+        request: &'a serde_json::Value,
+    ) -> BoxFuture<'a, DataSourceResult> {
+        Box::pin(std::future::ready(self.invoke(request)))
+    }
+
     /// The kind of data source, which decides how its requests are checked.
     fn kind(&self) -> super::DataSourceKind {
         super::DataSourceKind::None
+    }
+}
+
+/// A boxed future that can move between threads, as an async data source returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A data source that answers asynchronously: for sources that do their I/O in the
+/// caller's async runtime. Wrapped in [`Async`], it goes wherever a [`DataSource`] does;
+/// [`Resolver::resolve_async`](crate::Resolver::resolve_async) awaits it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use appsync_vtl::{Async, AsyncDataSource, BoxFuture, DataSourceResult};
+/// struct Echo;
+/// impl AsyncDataSource for Echo {
+///     fn invoke<'a>(&'a self, request: &'a serde_json::Value) -> BoxFuture<'a, DataSourceResult> {
+///         Box::pin(async move { Ok(request["payload"].clone()) })
+///     }
+/// }
+/// let source: Arc<dyn appsync_vtl::DataSource> = Arc::new(Async(Echo));
+/// ```
+pub trait AsyncDataSource: Send + Sync {
+    /// Answers one request.
+    fn invoke<'a>(&'a self, request: &'a serde_json::Value) -> BoxFuture<'a, DataSourceResult>;
+
+    /// The kind of data source, which decides how its requests are checked.
+    fn kind(&self) -> super::DataSourceKind {
+        super::DataSourceKind::None
+    }
+}
+
+/// An [`AsyncDataSource`] used as a [`DataSource`]. The blocking
+/// [`Resolver::resolve`](crate::Resolver::resolve) polls its future on the calling thread,
+/// which suits futures that need no particular runtime; in an async runtime, use
+/// [`Resolver::resolve_async`](crate::Resolver::resolve_async).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Async<S>(pub S);
+
+impl<S: AsyncDataSource> DataSource for Async<S> {
+    fn invoke(&self, request: &serde_json::Value) -> DataSourceResult {
+        block_on(self.0.invoke(request))
+    }
+
+    fn invoke_async<'a>(
+        &'a self,
+        request: &'a serde_json::Value,
+    ) -> BoxFuture<'a, DataSourceResult> {
+        self.0.invoke(request)
+    }
+
+    fn kind(&self) -> super::DataSourceKind {
+        self.0.kind()
+    }
+}
+
+/// Runs `future` on this thread, parking it while the future waits (the executor of the
+/// standard library's `Wake` documentation).
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(v) => return v,
+            Poll::Pending => std::thread::park(),
+        }
     }
 }
 

@@ -210,10 +210,20 @@ struct Run<'c> {
     args: Option<serde_json::Map<String, J>>,
     /// Whether steps keep the context their template saw.
     traced: bool,
+    io: Io,
     errors: Vec<GraphQLError>,
     logs: Vec<String>,
     steps: Vec<Step>,
     path: Vec<J>,
+}
+
+/// How data sources are called: [`DataSource::invoke`] from the blocking entry points (an
+/// async source's own future may need a runtime that is not there), `invoke_async` from
+/// [`Resolver::resolve_async`].
+#[derive(Clone, Copy)]
+enum Io {
+    Blocking,
+    Async,
 }
 
 /// How a template step ended.
@@ -265,16 +275,23 @@ impl Resolver {
 
     /// Resolves the field for `context` (arguments, identity, source, info, request, stash).
     pub fn resolve(&self, context: &Context) -> Resolution {
-        self.run(context, false)
+        super::data_source::block_on(self.run(context, false, Io::Blocking))
+    }
+
+    /// [`Resolver::resolve`] without blocking: data sources answer through
+    /// [`DataSource::invoke_async`], so a source that does I/O (DynamoDB) awaits it in the
+    /// caller's runtime instead of holding a thread.
+    pub async fn resolve_async(&self, context: &Context) -> Resolution {
+        self.run(context, false, Io::Async).await
     }
 
     /// [`Resolver::resolve`], with each template step's [`Step::context`]: what to render
     /// one step alone with (`appsync-vtl resolve --trace-json`).
     pub fn resolve_traced(&self, context: &Context) -> Resolution {
-        self.run(context, true)
+        super::data_source::block_on(self.run(context, true, Io::Blocking))
     }
 
-    fn run(&self, context: &Context, traced: bool) -> Resolution {
+    async fn run(&self, context: &Context, traced: bool, io: Io) -> Resolution {
         let base = context
             .ctx
             .as_deref()
@@ -295,6 +312,7 @@ impl Resolver {
             stash,
             args: None,
             traced,
+            io,
             errors: Vec::new(),
             logs: Vec::new(),
             steps: Vec::new(),
@@ -305,12 +323,18 @@ impl Resolver {
                 request,
                 response,
                 data_source,
-            } => run.unit(request.as_ref(), response.as_ref(), &**data_source),
+            } => {
+                run.unit(request.as_ref(), response.as_ref(), &**data_source)
+                    .await
+            }
             Kind::Pipeline {
                 before,
                 functions,
                 after,
-            } => run.pipeline(before.as_ref(), functions, after.as_ref()),
+            } => {
+                run.pipeline(before.as_ref(), functions, after.as_ref())
+                    .await
+            }
         };
         let data = match data {
             Ok(d) => d,
@@ -420,7 +444,7 @@ impl Run<'_> {
         })
     }
 
-    fn call(
+    async fn call(
         &mut self,
         name: &str,
         data_source: &dyn DataSource,
@@ -432,7 +456,10 @@ impl Run<'_> {
             output: request.to_string(),
             context: None,
         });
-        let answer = data_source.invoke(request);
+        let answer = match self.io {
+            Io::Blocking => data_source.invoke(request),
+            Io::Async => data_source.invoke_async(request).await,
+        };
         self.steps.push(Step {
             name: format!("{name}: data source answer"),
             output: match &answer {
@@ -444,7 +471,7 @@ impl Run<'_> {
         Ok(answer)
     }
 
-    fn unit(
+    async fn unit(
         &mut self,
         request: Option<&Template>,
         response: Option<&Template>,
@@ -465,7 +492,7 @@ impl Run<'_> {
             Some("2018-05-29") => Version::V2018,
             _ => Version::V2017,
         };
-        let answer = self.call("unit", data_source, &request_json)?;
+        let answer = self.call("unit", data_source, &request_json).await?;
         if let (Ok(J::Null), Version::V2017) = (&answer, version) {
             return Ok(J::Null);
         }
@@ -495,7 +522,7 @@ impl Run<'_> {
         }
     }
 
-    fn pipeline(
+    async fn pipeline(
         &mut self,
         before: Option<&Template>,
         functions: &[PipelineFunction],
@@ -511,7 +538,7 @@ impl Run<'_> {
             None => J::Null,
         };
         for f in functions {
-            prev = self.function(f, &prev)?;
+            prev = self.function(f, &prev).await?;
         }
         let Some(after) = after else { return Ok(prev) };
         let ctx = self.context_for(Some(&prev), Some(&prev), None)?;
@@ -522,7 +549,7 @@ impl Run<'_> {
 
     /// One function: its result becomes `$ctx.prev.result` of the next step. `$util.error`
     /// anywhere stops the whole pipeline; `#return` ends just this function.
-    fn function(&mut self, f: &PipelineFunction, prev: &J) -> Result<J> {
+    async fn function(&mut self, f: &PipelineFunction, prev: &J) -> Result<J> {
         let label = format!("function {}", f.name);
         let ctx = self.context_for(Some(prev), None, None)?;
         let request_json = match &f.request {
@@ -532,7 +559,7 @@ impl Run<'_> {
             },
             None => invoke_with_context(&ctx),
         };
-        let answer = self.call(&label, &*f.data_source, &request_json)?;
+        let answer = self.call(&label, &*f.data_source, &request_json).await?;
         let (result, error) = split(answer);
         let Some(response) = &f.response else {
             // As `#if($ctx.error) $util.error($ctx.error.message, $ctx.error.type,

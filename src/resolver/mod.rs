@@ -19,7 +19,8 @@ mod request;
 
 pub use config::DataSourceFactory;
 pub use data_source::{
-    CannedDataSource, DataSource, DataSourceError, DataSourceResult, NoneDataSource,
+    Async, AsyncDataSource, BoxFuture, CannedDataSource, DataSource, DataSourceError,
+    DataSourceResult, NoneDataSource,
 };
 #[cfg(feature = "dynamodb")]
 pub use dynamodb::{DynamoDbDataSource, DynamoDbFactory};

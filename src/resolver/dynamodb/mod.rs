@@ -22,7 +22,7 @@ use std::sync::Arc;
 use serde_json::Value as J;
 
 use super::config::DataSourceFactory;
-use super::data_source::{DataSource, DataSourceError, DataSourceResult};
+use super::data_source::{BoxFuture, DataSource, DataSourceError, DataSourceResult};
 use super::request::DataSourceKind;
 
 /// An `AMAZON_DYNAMODB` data source for one table.
@@ -221,6 +221,14 @@ impl DataSource for DynamoDbDataSource {
             ));
         }
         self.block_on(ops::execute(&self.client, &self.table, request))
+    }
+
+    fn invoke_async<'a>(&'a self, request: &'a J) -> BoxFuture<'a, DataSourceResult> {
+        if !self.has_region {
+            return Box::pin(std::future::ready(self.invoke(request)));
+        }
+        // In the caller's runtime: nothing blocks, and the client's connections live there.
+        Box::pin(ops::execute(&self.client, &self.table, request))
     }
 
     fn kind(&self) -> DataSourceKind {
