@@ -60,6 +60,7 @@
 
 mod ast;
 mod context;
+mod context_builder;
 mod engine;
 mod error;
 mod eval;
@@ -78,6 +79,7 @@ mod util;
 mod value;
 
 pub use context::{AuthMode, Context};
+pub use context_builder::{ContextBuilder, Identity};
 pub use engine::{Clock, Engine, IdSource, Profile};
 pub use error::{AppSyncError, Error, ErrorKind, Limit, Result};
 pub use eval::{AppendedError, Extensions};

@@ -133,3 +133,49 @@ fn outcomes_serialize_with_appsync_names() {
     // Every public type has Debug (a resolver shows its templates by name).
     assert!(format!("{unit:?}").contains("\"req\""), "{unit:?}");
 }
+
+#[test]
+fn the_context_builder_gives_each_auth_mode_its_identity() {
+    use appsync_vtl::Identity;
+    let t = Engine::new()
+        .compile(
+            "t",
+            "$util.authType()|$util.toJson($ctx.identity)|$ctx.request.headers.host|$util.toJson($ctx.source)",
+        )
+        .unwrap();
+    let render = |identity: Identity| {
+        let ctx = Context::builder()
+            .identity(identity)
+            .header("host", "api.example.com")
+            .source(serde_json::json!({"id": "p1"}))
+            .build()
+            .unwrap();
+        t.render(&ctx).unwrap().output
+    };
+    assert_eq!(
+        render(Identity::api_key()),
+        r#"API Key Authorization|null|api.example.com|{"id":"p1"}"#
+    );
+    let iam = render(Identity::iam(
+        "123456789012",
+        "arn:aws:sts::123456789012:assumed-role/admin/ci",
+    ));
+    assert!(
+        iam.starts_with(r#"IAM Authorization|{"accountId":"123456789012""#),
+        "{iam}"
+    );
+    assert!(iam.contains(r#""username":"ci""#), "{iam}");
+    let lambda = render(Identity::lambda(serde_json::json!({"tenant": "t1"})));
+    assert!(
+        lambda.starts_with(r#"Lambda Authorization|{"resolverContext":{"tenant":"t1"}}"#),
+        "{lambda}"
+    );
+    let oidc =
+        render(Identity::oidc("auth0|1", "https://example.auth0.com/").claim("email", "a@b.c"));
+    assert!(
+        oidc.contains(
+            r#""claims":{"sub":"auth0|1","iss":"https://example.auth0.com/","email":"a@b.c"}"#
+        ),
+        "{oidc}"
+    );
+}
