@@ -5,8 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value as J;
 
+/// The repository root, where the fixtures are.
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn run(args: &[&str]) -> Output {
