@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compares our CLI with the .out/.err files Velocity 1.7 wrote for a directory of templates.
 
-usage: compare.py DIR [PROFILE]   (SHOW=n prints the first n differences)
+usage: compare.py DIR [PROFILE]   (SHOW=n prints the first n differences;
+APPSYNC_VTL=path runs that binary instead of target/release/appsync-vtl)
 """
 import glob
 import os
@@ -9,7 +10,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "appsync-vtl")
+BIN = os.environ.get("APPSYNC_VTL") or os.path.join(ROOT, "target", "release", "appsync-vtl")
 directory = sys.argv[1]
 profile = sys.argv[2] if len(sys.argv) > 2 else "velocity"
 bad = []
