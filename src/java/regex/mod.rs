@@ -1,7 +1,8 @@
 //! Java regular expressions (`String.matches`, `replaceAll`, `replaceFirst`, `split`,
 //! `$util.matches`) on top of `fancy-regex`, which supports the backtracking features Java
 //! has (look-around, back-references) and bounds backtracking so a catastrophic pattern
-//! fails quickly instead of hanging the render.
+//! fails quickly instead of hanging the render. `syntax` reads a pattern as Java does and
+//! writes out its meaning in the engine's syntax.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -10,6 +11,8 @@ use std::rc::Rc;
 use fancy_regex::{Regex, RegexBuilder};
 
 use crate::value::methods::Thrown;
+
+mod syntax;
 
 /// Backtracking steps allowed per match before giving up with an error.
 const BACKTRACK_LIMIT: usize = 1_000_000;
@@ -32,7 +35,8 @@ fn compile(pattern: &str, anchored: bool) -> Result<Rc<Regex>, Thrown> {
             "java.util.regex.PatternSyntaxException: pattern longer than {MAX_PATTERN_LEN} characters"
         ));
     }
-    let java = to_rust_syntax(pattern);
+    let java = syntax::translate(pattern)
+        .map_err(|e| format!("java.util.regex.PatternSyntaxException: {e}"))?;
     let source = if anchored {
         format!(r"\A(?:{java})\z")
     } else {
@@ -55,97 +59,6 @@ fn compile(pattern: &str, anchored: bool) -> Result<Rc<Regex>, Thrown> {
         c.insert(key, re.clone());
     });
     Ok(re)
-}
-
-/// Java's meaning for the escapes whose meaning differs in Rust's syntax: `\d`, `\w`, `\s`
-/// and the POSIX classes (`\p{Alpha}`...) are ASCII-only in Java (Unicode in Rust: `"café"`
-/// matched `\w+`, Arabic digits `\d`), `\h` is horizontal whitespace (a hex digit in
-/// `fancy-regex`), `\Q...\E` quotes, and `\Z` also matches before a final line terminator.
-/// Everything else is passed on as written.
-fn to_rust_syntax(pattern: &str) -> String {
-    const SPACE: &str = r" \t\n\x0B\f\r";
-    const HSPACE: &str = r" \t\xA0\x{1680}\x{180e}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}";
-    /// `java.util.regex.Pattern`'s POSIX classes (US-ASCII only by default).
-    fn posix(name: &str) -> Option<&'static str> {
-        Some(match name {
-            "Lower" => "a-z",
-            "Upper" => "A-Z",
-            "ASCII" => r"\x00-\x7F",
-            "Alpha" => "a-zA-Z",
-            "Digit" => "0-9",
-            "Alnum" => "a-zA-Z0-9",
-            "Punct" => r"!-/:-@\[-`{-~",
-            "Graph" => "!-~",
-            "Print" => " -~",
-            "Blank" => r" \t",
-            "Cntrl" => r"\x00-\x1F\x7F",
-            "XDigit" => "0-9a-fA-F",
-            "Space" => SPACE,
-            _ => return None,
-        })
-    }
-    let class = |negated: bool, body: &str| format!("[{}{body}]", if negated { "^" } else { "" });
-    let mut out = String::with_capacity(pattern.len() + 8);
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(e) = chars.next() else {
-            out.push(c);
-            break;
-        };
-        match e {
-            'd' | 'D' => out.push_str(&class(e == 'D', "0-9")),
-            'w' | 'W' => out.push_str(&class(e == 'W', "a-zA-Z_0-9")),
-            's' | 'S' => out.push_str(&class(e == 'S', SPACE)),
-            'h' | 'H' => out.push_str(&class(e == 'H', HSPACE)),
-            'Z' => out.push_str(r"(?=(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z)"),
-            'Q' => {
-                // Literal up to `\E` (or the end).
-                let mut quoted = String::new();
-                while let Some(q) = chars.next() {
-                    if q == '\\' && chars.peek() == Some(&'E') {
-                        chars.next();
-                        break;
-                    }
-                    quoted.push(q);
-                }
-                // Every ASCII symbol as a hex escape: literal outside a class and inside
-                // one (where `-`, `&` and `~` mean something, and `escape` leaves them).
-                for q in quoted.chars() {
-                    if q.is_ascii() && !q.is_ascii_alphanumeric() {
-                        out.push_str(&format!("\\x{:02X}", u32::from(q)));
-                    } else {
-                        out.push(q);
-                    }
-                }
-            }
-            'p' | 'P' if chars.peek() == Some(&'{') => {
-                let rest: String = chars.clone().take_while(|&x| x != '}').collect();
-                let name = rest.trim_start_matches('{');
-                match posix(name) {
-                    Some(body) => {
-                        // Skip `{name}`.
-                        for _ in 0..rest.chars().count() + 1 {
-                            chars.next();
-                        }
-                        out.push_str(&class(e == 'P', body));
-                    }
-                    None => {
-                        out.push(c);
-                        out.push(e);
-                    }
-                }
-            }
-            _ => {
-                out.push(c);
-                out.push(e);
-            }
-        }
-    }
-    out
 }
 
 fn run_error(e: fancy_regex::Error) -> Thrown {
@@ -188,11 +101,27 @@ fn parse_replacement(rep: &str, groups: usize) -> Result<Vec<Piece>, Thrown> {
                     Some('{') => {
                         chars.next();
                         let mut name = String::new();
+                        let mut closed = false;
                         for n in chars.by_ref() {
                             if n == '}' {
+                                closed = true;
                                 break;
                             }
                             name.push(n);
+                        }
+                        let bad = |what: String| {
+                            Err(format!("java.lang.IllegalArgumentException: {what}"))
+                        };
+                        if !closed {
+                            return bad("named capturing group is missing trailing '}'".into());
+                        }
+                        if name.is_empty() {
+                            return bad("named capturing group has 0 length name".into());
+                        }
+                        if name.starts_with(|c: char| c.is_ascii_digit()) {
+                            return bad(format!(
+                                "capturing group name {{{name}}} starts with digit character"
+                            ));
                         }
                         pieces.push(Piece::Named(name));
                     }
@@ -237,7 +166,9 @@ fn parse_replacement(rep: &str, groups: usize) -> Result<Vec<Piece>, Thrown> {
 /// `String.replaceAll` / `replaceFirst`.
 pub(crate) fn replace(pattern: &str, s: &str, rep: &str, all: bool) -> Result<String, Thrown> {
     let re = compile(pattern, false)?;
-    let pieces = parse_replacement(rep, re.captures_len().saturating_sub(1))?;
+    // Java reads the replacement at the first match: without one, a bad replacement is
+    // never looked at.
+    let mut pieces = None;
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
     let mut at = 0;
@@ -247,7 +178,11 @@ pub(crate) fn replace(pattern: &str, s: &str, rep: &str, all: bool) -> Result<St
         };
         let Some(m) = caps.get(0) else { break };
         out.push_str(&s[last..m.start()]);
-        for p in &pieces {
+        let pieces = match &pieces {
+            Some(p) => p,
+            None => pieces.insert(parse_replacement(rep, re.captures_len().saturating_sub(1))?),
+        };
+        for p in pieces.iter() {
             match p {
                 Piece::Text(t) => out.push_str(t),
                 Piece::Group(g) => {
@@ -270,6 +205,11 @@ pub(crate) fn replace(pattern: &str, s: &str, rep: &str, all: bool) -> Result<St
             return Err("java.lang.OutOfMemoryError: the replaced string is too long".into());
         }
         if !all {
+            break;
+        }
+        // `\G` is where the last match ended; after an empty one Java searches on from the
+        // next character, where `\G` no longer holds (the engine would move it along).
+        if m.end() == m.start() && pattern.contains(r"\G") {
             break;
         }
         at = if m.end() == m.start() {
@@ -305,6 +245,9 @@ pub(crate) fn split(pattern: &str, s: &str, limit: i32) -> Result<Vec<String>, T
             break;
         };
         if m.end() == 0 {
+            if pattern.contains(r"\G") {
+                break;
+            }
             // A zero-width match at the start never makes an empty leading piece.
             at = match s.chars().next() {
                 Some(c) => c.len_utf8(),
@@ -314,6 +257,9 @@ pub(crate) fn split(pattern: &str, s: &str, limit: i32) -> Result<Vec<String>, T
         }
         parts.push(s[last..m.start()].to_string());
         last = m.end();
+        if m.end() == m.start() && pattern.contains(r"\G") {
+            break;
+        }
         at = if m.end() == m.start() {
             match s[m.end()..].chars().next() {
                 Some(c) => m.end() + c.len_utf8(),
