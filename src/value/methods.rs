@@ -9,6 +9,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use super::boxed::{self, Boxed};
 use super::{List, Map, MapView, Object, Value};
 use crate::java::regex as jregex;
 
@@ -198,16 +199,16 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
         Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
             number_method(target, name, args)
         }
-        Value::Bool(b) => Ok(match (name, args) {
-            ("booleanValue", []) => Value::Bool(*b),
-            ("compareTo", [Value::Bool(o)]) => Value::Int(cmp_int(b.cmp(o))),
-            _ => static_method(name, args).unwrap_or(Value::Null),
-        }),
-        Value::Char(c) => Ok(match (name, args) {
-            ("charValue", []) => Value::Char(*c),
-            ("compareTo", [Value::Char(o)]) => Value::Int(*c as i32 - *o as i32),
-            _ => Value::Null,
-        }),
+        Value::Bool(b) => match (name, args) {
+            ("booleanValue", []) => Ok(Value::Bool(*b)),
+            ("compareTo", [o]) => boxed::compare_to(target, o).unwrap_or(Ok(Value::Null)),
+            _ => boxed::static_method(Boxed::Boolean, name, args).unwrap_or(Ok(Value::Null)),
+        },
+        Value::Char(c) => match (name, args) {
+            ("charValue", []) => Ok(Value::Char(*c)),
+            ("compareTo", [o]) => boxed::compare_to(target, o).unwrap_or(Ok(Value::Null)),
+            _ => boxed::static_method(Boxed::Character, name, args).unwrap_or(Ok(Value::Null)),
+        },
         Value::Object(Object::Loop(_)) => {
             // `$foreach.hasNext()` etc. are methods too.
             let prop = match name {
@@ -227,14 +228,6 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
             _ => Value::Null,
         }),
         _ => Ok(Value::Null),
-    }
-}
-
-fn cmp_int(o: Ordering) -> i32 {
-    match o {
-        Ordering::Less => -1,
-        Ordering::Equal => 0,
-        Ordering::Greater => 1,
     }
 }
 
@@ -322,14 +315,6 @@ fn hash_code_memo(
         memo.insert(key, h);
     }
     h
-}
-
-/// Static methods reachable through any instance (`$n.parseInt('17')`, `$s.format(...)`).
-fn static_method(name: &str, args: &[Value]) -> Option<Value> {
-    match (name, args) {
-        ("parseBoolean", [Value::Str(s)]) => Some(Value::Bool(s.eq_ignore_ascii_case("true"))),
-        _ => None,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,10 +553,52 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             _ => Value::Null,
         },
         ("compareTo", [Value::Str(x)]) => Value::Int(compare_utf16(s, x)),
-        ("compareToIgnoreCase", [Value::Str(x)]) => Value::Int(compare_utf16(
-            &s.to_uppercase().to_lowercase(),
-            &x.to_uppercase().to_lowercase(),
-        )),
+        // (Through `Comparable.compareTo(Object)`: another class throws.)
+        ("compareTo", [Value::Null]) => return Err(npe()),
+        ("compareTo", [other]) => {
+            return Err(format!(
+                "java.lang.ClassCastException: class {} cannot be cast to class java.lang.String ({} and java.lang.String are in module java.base of loader 'bootstrap')",
+                other.java_class_name(),
+                other.java_class_name()
+            ));
+        }
+        ("compareToIgnoreCase", [Value::Str(x)]) => Value::Int(compare_ignore_case(s, x)),
+        ("contentEquals", [Value::Str(x)]) => Value::Bool(**s == **x),
+        ("subSequence", [b, e]) => match (int_arg(b), int_arg(e)) {
+            (Some(b), Some(e)) => string(u.substring(b, e)?),
+            _ => Value::Null,
+        },
+        ("codePointAt" | "codePointBefore", [i]) => match int_arg(i) {
+            Some(i) => Value::Int(code_point(s, i, name == "codePointBefore")?),
+            None => Value::Null,
+        },
+        ("codePointCount", [b, e]) => match (int_arg(b), int_arg(e)) {
+            (Some(b), Some(e)) => {
+                let units: Vec<u16> = s.encode_utf16().collect();
+                let part = (b >= 0 && b <= e)
+                    .then(|| units.get(b as usize..e as usize))
+                    .flatten()
+                    .ok_or("java.lang.IndexOutOfBoundsException")?;
+                Value::Int(char::decode_utf16(part.iter().copied()).count() as i32)
+            }
+            _ => Value::Null,
+        },
+        ("regionMatches", [t, Value::Str(other), o, len]) => {
+            match (int_arg(t), int_arg(o), int_arg(len)) {
+                (Some(t), Some(o), Some(len)) => {
+                    Value::Bool(region_matches(s, t, other, o, len, false))
+                }
+                _ => Value::Null,
+            }
+        }
+        ("regionMatches", [Value::Bool(ic), t, Value::Str(other), o, len]) => {
+            match (int_arg(t), int_arg(o), int_arg(len)) {
+                (Some(t), Some(o), Some(len)) => {
+                    Value::Bool(region_matches(s, t, other, o, len, *ic))
+                }
+                _ => Value::Null,
+            }
+        }
         ("concat", [x]) => match str_arg(x) {
             Some(Some(x)) => Value::Str(Arc::from(format!("{s}{x}"))),
             Some(None) => return Err(npe()),
@@ -591,6 +618,7 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             _ => Value::Null,
         },
         ("matches", [Value::Str(re)]) => Value::Bool(jregex::full_match(re, s)?),
+        ("matches" | "split", [Value::Null]) => return Err(npe()),
         ("replaceAll" | "replaceFirst", [Value::Str(re), Value::Str(rep)]) => {
             string(&jregex::replace(re, s, rep, name == "replaceAll")?)
         }
@@ -629,6 +657,14 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
                 if i > 0 {
                     out.push_str(sep);
                 }
+                // (The elements are `CharSequence`s: a list of anything else fails the cast.)
+                if !matches!(item, Value::Str(_) | Value::Null) && matches!(rest, [Value::List(_)])
+                {
+                    return Err(format!(
+                        "java.lang.ClassCastException: class {0} cannot be cast to class java.lang.CharSequence ({0} and java.lang.CharSequence are in module java.base of loader 'bootstrap')",
+                        item.java_class_name()
+                    ));
+                }
                 item.write_java(&mut out);
                 if out.len() > crate::limits::HARD_STRING_LIMIT {
                     return Err(
@@ -639,7 +675,7 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             string(&out)
         }
         ("getBytes", []) => property(&Value::Str(s.clone()), "bytes"),
-        _ => number_static(name, args).unwrap_or(Value::Null),
+        _ => Value::Null,
     })
 }
 
@@ -699,6 +735,95 @@ fn equals_ignore_case(a: &str, b: &str) -> bool {
 }
 
 /// Java `String.compareTo`: difference of the first differing UTF-16 units, else of lengths.
+/// `Character.toUpperCase` / `toLowerCase` of one UTF-16 unit (a unit with no one-unit
+/// mapping stays as it is).
+fn unit_case(u: u16, upper: bool) -> u16 {
+    let Some(c) = char::from_u32(u32::from(u)) else {
+        return u;
+    };
+    let mut mapped = if upper {
+        c.to_uppercase().collect::<Vec<_>>()
+    } else {
+        c.to_lowercase().collect::<Vec<_>>()
+    };
+    match (mapped.pop(), mapped.is_empty()) {
+        (Some(m), true) if m.len_utf16() == 1 => m as u16,
+        _ => u,
+    }
+}
+
+/// Java's case-insensitive comparison of two UTF-16 units: equal as they are, upper-cased,
+/// or lower-cased after upper-casing; else their difference (lower-cased).
+fn units_compare_ignore_case(a: u16, b: u16) -> i32 {
+    if a == b {
+        return 0;
+    }
+    let (ua, ub) = (unit_case(a, true), unit_case(b, true));
+    if ua == ub {
+        return 0;
+    }
+    let (la, lb) = (unit_case(ua, false), unit_case(ub, false));
+    i32::from(la) - i32::from(lb)
+}
+
+/// `String.compareToIgnoreCase`, one UTF-16 unit at a time (`"ß"` against `"SS"` is 108).
+fn compare_ignore_case(a: &str, b: &str) -> i32 {
+    let (x, y): (Vec<u16>, Vec<u16>) = (a.encode_utf16().collect(), b.encode_utf16().collect());
+    for (p, q) in x.iter().zip(&y) {
+        let d = units_compare_ignore_case(*p, *q);
+        if d != 0 {
+            return d;
+        }
+    }
+    x.len() as i32 - y.len() as i32
+}
+
+/// `String.regionMatches`: UTF-16 offsets; false when a region is out of range.
+fn region_matches(s: &str, t: i64, other: &str, o: i64, len: i64, ignore_case: bool) -> bool {
+    let (x, y): (Vec<u16>, Vec<u16>) = (s.encode_utf16().collect(), other.encode_utf16().collect());
+    if t < 0 || o < 0 || t + len > x.len() as i64 || o + len > y.len() as i64 {
+        return false;
+    }
+    if len <= 0 {
+        return true;
+    }
+    let (t, o, len) = (t as usize, o as usize, len as usize);
+    let (Some(a), Some(b)) = (x.get(t..t + len), y.get(o..o + len)) else {
+        return false;
+    };
+    a.iter().zip(b).all(|(p, q)| {
+        if ignore_case {
+            units_compare_ignore_case(*p, *q) == 0
+        } else {
+            p == q
+        }
+    })
+}
+
+/// `codePointAt(i)` (or `codePointBefore(i)`): the code point at (before) a UTF-16 index; a
+/// lone surrogate is its own value.
+fn code_point(s: &str, i: i64, before: bool) -> Result<i32, Thrown> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let len = units.len() as i64;
+    let bad = || format!("java.lang.StringIndexOutOfBoundsException: index {i}, length {len}");
+    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
+    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
+    let pair = |h: u16, l: u16| 0x10000 + ((i32::from(h) - 0xD800) << 10) + (i32::from(l) - 0xDC00);
+    let at = |k: i64| usize::try_from(k).ok().and_then(|k| units.get(k).copied());
+    if before {
+        let l = at(i - 1).filter(|_| i <= len).ok_or_else(bad)?;
+        return Ok(match at(i - 2) {
+            Some(h) if is_low(l) && is_high(h) => pair(h, l),
+            _ => i32::from(l),
+        });
+    }
+    let h = at(i).ok_or_else(bad)?;
+    match at(i + 1) {
+        Some(l) if is_high(h) && is_low(l) => Ok(pair(h, l)),
+        _ => Ok(i32::from(h)),
+    }
+}
+
 fn compare_utf16(a: &str, b: &str) -> i32 {
     let mut x = a.encode_utf16();
     let mut y = b.encode_utf16();
@@ -749,6 +874,7 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
             Some(i) => return Err(out_of_bounds(i)),
             None => Value::Null,
         },
+        ("addAll", [Value::Null]) => return Err(npe()),
         ("addAll", [other]) if other.collection_items().is_some() => {
             let items: Vec<Value> = other.collection_items().unwrap_or_default();
             let changed = !items.is_empty();
@@ -882,6 +1008,7 @@ fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
                 Value::Null
             }
         },
+        ("putAll", [Value::Null]) => return Err(npe()),
         ("putAll", [Value::Map(other)]) => {
             let entries: Vec<(Value, Value)> = other
                 .borrow()
@@ -943,6 +1070,10 @@ fn view_method(m: &Map, view: MapView, name: &str, args: &[Value]) -> CallResult
             m.borrow_mut(true).clear();
             void()
         }
+        // A map's views take no new elements.
+        ("add", [_]) | ("addAll", [_]) => {
+            return Err("java.lang.UnsupportedOperationException".into());
+        }
         _ => Value::Null,
     })
 }
@@ -986,34 +1117,17 @@ fn number_method(n: &Value, name: &str, args: &[Value]) -> CallResult {
         ("byteValue", []) => Value::Int(i32::from(as_i64 as i8)),
         ("isNaN", []) => Value::Bool(as_f64.is_nan()),
         ("isInfinite", []) => Value::Bool(as_f64.is_infinite()),
-        ("compareTo", [other]) if std::mem::discriminant(n) == std::mem::discriminant(other) => {
-            Value::Int(cmp_int(
-                super::ops::compare_numbers(n, other).unwrap_or(Ordering::Equal),
-            ))
+        ("compareTo", [other]) => return boxed::compare_to(n, other).unwrap_or(Ok(Value::Null)),
+        _ => {
+            let class = match n {
+                Value::Long(_) => Boxed::Long,
+                Value::Double(_) => Boxed::Double,
+                Value::Int(_) => Boxed::Integer,
+                _ => return Ok(Value::Null),
+            };
+            return boxed::static_method(class, name, args).unwrap_or(Ok(Value::Null));
         }
-        _ => number_static(name, args).unwrap_or(Value::Null),
     })
-}
-
-/// Static parsers reachable through any instance: `$n.parseInt('17')`, `$x.valueOf(...)`.
-fn number_static(name: &str, args: &[Value]) -> Option<Value> {
-    let [Value::Str(s)] = args else {
-        return None;
-    };
-    match name {
-        "parseInt" => s
-            .trim_start_matches('+')
-            .parse::<i32>()
-            .ok()
-            .map(Value::Int),
-        "parseLong" => s
-            .trim_start_matches('+')
-            .parse::<i64>()
-            .ok()
-            .map(Value::Long),
-        "parseDouble" => s.trim().parse::<f64>().ok().map(Value::Double),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
