@@ -6,21 +6,15 @@
 //! tables (names unique to the test and the process), so tests run in parallel.
 #![cfg(feature = "dynamodb")]
 
+mod common;
+
 use std::sync::Arc;
 
 use appsync_vtl::{Context, DataSource, DynamoDbDataSource, Engine, PipelineFunction, Resolver};
 use serde_json::{Value as J, json};
 
 fn endpoint() -> bool {
-    let set = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
-    if !set {
-        eprintln!(
-            "skipped: no DynamoDB endpoint configured (set AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION and credentials; .ci/run starts a local server)"
-        );
-    }
-    set
+    common::dynamodb_endpoint()
 }
 
 /// A fresh table `<name>_<pid>` with string hash key `id` and a `userId-index` GSI.

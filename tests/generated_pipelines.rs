@@ -14,6 +14,8 @@
 //! The server comes from the AWS environment, as in `tests/dynamodb.rs`; CI starts moto.
 #![cfg(feature = "dynamodb")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,15 +26,7 @@ use appsync_vtl::{
 use serde_json::{Value as J, json};
 
 fn endpoint() -> bool {
-    let set = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
-    if !set {
-        eprintln!(
-            "skipped: no DynamoDB endpoint configured (set AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION and credentials; .ci/run starts a local server)"
-        );
-    }
-    set
+    common::dynamodb_endpoint()
 }
 
 fn pipelines() -> PathBuf {

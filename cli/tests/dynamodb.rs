@@ -2,19 +2,14 @@
 //! the AWS environment as in the library's `tests/dynamodb.rs`; CI starts moto.
 #![cfg(feature = "dynamodb")]
 
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
 use appsync_vtl::DynamoDbDataSource;
 use serde_json::{Value as J, json};
 
 fn endpoint() -> bool {
-    let set = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
-    if !set {
-        eprintln!(
-            "skipped: no DynamoDB endpoint configured (set AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION and credentials; .ci/run starts a local server)"
-        );
-    }
-    set
+    common::dynamodb_endpoint()
 }
 
 #[test]

@@ -141,7 +141,8 @@ fn compile_items(chars: &[char], pos: &mut usize, depth: usize) -> Result<Vec<It
     Ok(items)
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names (the C locale of the JVM AppSync runs), also for `String.format`'s `%t`.
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -155,7 +156,8 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
+/// English day names, Monday first.
+pub(crate) const DAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",

@@ -989,33 +989,11 @@ fn hex_double(v: f64, prec: usize) -> String {
 /// A `%t` conversion of milliseconds since the epoch, in UTC (the JVM's zone here) and the
 /// English names of the C locale.
 fn date_time(c: char, millis: i64) -> String {
+    use super::datetime::{DAYS, MONTHS};
     use chrono::{Datelike, TimeZone, Timelike};
     let Some(t) = chrono::Utc.timestamp_millis_opt(millis).single() else {
         return String::new();
     };
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    const DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
     let month = MONTHS[t.month0() as usize];
     let day = DAYS[t.weekday().num_days_from_monday() as usize];
     let h12 = match t.hour() % 12 {

@@ -537,15 +537,7 @@ impl Translator {
                 }
             }
             'Q' => {
-                let mut s = String::new();
-                while let Some(q) = self.peek() {
-                    self.pos += 1;
-                    if q == '\\' && self.peek() == Some('E') {
-                        self.pos += 1;
-                        break;
-                    }
-                    s.push_str(&self.literal(q));
-                }
+                let s: String = self.quoted().into_iter().map(|q| self.literal(q)).collect();
                 // (An empty quote is nothing to repeat: a group keeps a quantifier valid.)
                 format!("(?:{s})")
             }
@@ -699,6 +691,20 @@ impl Translator {
         }))
     }
 
+    /// The characters after `\Q`, up to and past `\E` (or the end).
+    fn quoted(&mut self) -> Vec<char> {
+        let mut chars = Vec::new();
+        while let Some(q) = self.peek() {
+            self.pos += 1;
+            if q == '\\' && self.peek() == Some('E') {
+                self.pos += 1;
+                break;
+            }
+            chars.push(q);
+        }
+        chars
+    }
+
     fn hex_digits(&mut self, n: usize, at: usize) -> Result<u32, String> {
         let digits: String = self.chars.iter().skip(self.pos).take(n).collect();
         if digits.chars().count() != n || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -820,15 +826,11 @@ impl Translator {
             return Ok(ClassChar::Char(c));
         }
         if e == 'Q' {
-            let mut s = String::new();
-            while let Some(q) = self.peek() {
-                self.pos += 1;
-                if q == '\\' && self.peek() == Some('E') {
-                    self.pos += 1;
-                    break;
-                }
-                s.push_str(&self.range(q, q));
-            }
+            let s = self
+                .quoted()
+                .into_iter()
+                .map(|q| self.range(q, q))
+                .collect();
             return Ok(ClassChar::Set(s));
         }
         // Hex, unicode, octal and control escapes: the literal they give, read back.
