@@ -913,6 +913,25 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
             }
         }
         ("contains", [x]) => Value::Bool(l.borrow().iter().any(|y| y == x)),
+        // A shallow copy (`ArrayList.clone`).
+        ("clone", []) => Value::List(List::new(l.borrow().clone())),
+        ("removeAll" | "retainAll", [Value::Null]) => return Err(npe()),
+        ("removeAll" | "retainAll", [other]) if other.collection_items().is_some() => {
+            let other = other.collection_items().unwrap_or_default();
+            let keep = name == "retainAll";
+            let before = l.len();
+            let kept: Vec<Value> = l
+                .borrow()
+                .iter()
+                .filter(|x| other.contains(x) == keep)
+                .cloned()
+                .collect();
+            let changed = kept.len() != before;
+            if changed {
+                *l.borrow_mut(true) = kept;
+            }
+            Value::Bool(changed)
+        }
         ("containsAll", [other]) if other.collection_items().is_some() => {
             let other = other.collection_items().unwrap_or_default();
             let items = l.borrow();
@@ -1021,6 +1040,32 @@ fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
             void()
         }
         ("remove", [k]) => m.borrow_mut(true).shift_remove(k).unwrap_or(Value::Null),
+        // `remove(key, value)`: only while the key maps to that value.
+        ("remove", [k, v]) => {
+            if m.get(k).is_some_and(|x| x == *v) && m.borrow().contains_key(k) {
+                m.borrow_mut(true).shift_remove(k);
+                Value::Bool(true)
+            } else {
+                Value::Bool(false)
+            }
+        }
+        // `replace(key, old, new)`: only while the key maps to `old`.
+        ("replace", [k, old, new]) => {
+            if m.borrow().contains_key(k) && m.get(k).is_some_and(|x| x == *old) {
+                m.insert(k.clone(), new.clone());
+                Value::Bool(true)
+            } else {
+                Value::Bool(false)
+            }
+        }
+        // A shallow copy (`LinkedHashMap.clone`).
+        ("clone", []) => {
+            let copy = Map::with_capacity(m.len());
+            for (k, v) in m.borrow().iter() {
+                copy.insert(k.clone(), v.clone());
+            }
+            Value::Map(copy)
+        }
         ("containsKey", [k]) => Value::Bool(m.borrow().contains_key(k)),
         ("containsValue", [v]) => Value::Bool(m.borrow().values().any(|x| x == v)),
         ("getOrDefault", [k, d]) => m.get(k).unwrap_or_else(|| d.clone()),
@@ -1069,6 +1114,21 @@ fn view_method(m: &Map, view: MapView, name: &str, args: &[Value]) -> CallResult
         ("clear", []) => {
             m.borrow_mut(true).clear();
             void()
+        }
+        ("removeAll" | "retainAll", [other]) if other.collection_items().is_some() => {
+            let other = other.collection_items().unwrap_or_default();
+            let keep = name == "retainAll";
+            let drop: Vec<usize> = m
+                .view_items(view)
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| other.contains(x) != keep)
+                .map(|(i, _)| i)
+                .collect();
+            for i in drop.iter().rev() {
+                m.borrow_mut(true).shift_remove_index(*i);
+            }
+            Value::Bool(!drop.is_empty())
         }
         // A map's views take no new elements.
         ("add", [_]) | ("addAll", [_]) => {
