@@ -113,32 +113,11 @@ pub(crate) fn java_text(v: &Value) -> Option<Cow<'_, str>> {
 }
 
 /// A value read where a number is expected: numbers as they are, and a `String` that holds
-/// a number (as `Long.valueOf`, else `Double.valueOf` would read it, surrounding spaces
-/// allowed as `Double.valueOf` allows them); `None` otherwise.
+/// a number (as `Long.valueOf`, else `Double.valueOf` would read it); `None` otherwise.
 pub(crate) fn number(v: &Value) -> Option<Value> {
     match v {
         Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::BigInt(_) => Some(v.clone()),
-        Value::Str(s) => parse_number(s),
-        _ => None,
-    }
-}
-
-fn parse_number(text: &str) -> Option<Value> {
-    if let Ok(n) = text.parse::<i64>() {
-        return Some(match i32::try_from(n) {
-            Ok(i) => Value::Int(i),
-            Err(_) => Value::Long(n),
-        });
-    }
-    let t = text.trim();
-    // Rust also reads `inf` and `nan`, which Java spells `Infinity` and `NaN`.
-    let finite_syntax = t
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
-        && t.bytes().any(|b| b.is_ascii_digit());
-    match t.trim_start_matches(['+', '-']) {
-        "Infinity" | "NaN" => t.replace("Infinity", "inf").parse().ok().map(Value::Double),
-        _ if finite_syntax => t.parse().ok().map(Value::Double),
+        Value::Str(s) => crate::value::boxed::java_number(s),
         _ => None,
     }
 }

@@ -8,7 +8,8 @@ use std::cmp::Ordering;
 use super::args::Args;
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
-use crate::value::{List, Map, Value, methods::natural_order};
+use crate::value::methods::{filter_members, natural_order};
+use crate::value::{List, Map, Value};
 
 /// Most elements `sortList` accepts (AppSync's documented limit).
 const SORT_LIMIT: usize = 1000;
@@ -20,13 +21,7 @@ pub(crate) fn list(name: &str, values: &[Value]) -> Outcome {
             let args = Args::new(name, "List, List", values);
             let (items, other) = (args.list(0)?, args.list(1)?);
             let keep = name == "copyAndRetainAll";
-            let other = other.borrow();
-            let copy: Vec<Value> = items
-                .borrow()
-                .iter()
-                .filter(|x| other.contains(x) == keep)
-                .cloned()
-                .collect();
+            let copy = filter_members(&items.borrow(), &other.borrow(), keep);
             Value::List(List::new(copy))
         }
         ("sortList", 3) => {

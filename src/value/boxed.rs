@@ -40,11 +40,7 @@ fn nfe_radix(s: &str, radix: u32) -> Thrown {
 
 /// An `int` parameter: `Integer`, or `Character` widened.
 fn int(v: &Value) -> Option<i32> {
-    match v {
-        Value::Int(i) => Some(*i),
-        Value::Char(c) => Some(*c as i32),
-        _ => None,
-    }
+    super::methods::int_arg(v).map(|i| i as i32)
 }
 
 /// A `long` parameter: `Long`, or `Integer`/`Character` widened.
@@ -160,6 +156,18 @@ fn parse_integer(s: Option<&str>, radix: i32, min: i64, max: i64) -> Result<i64,
         return Err(nfe_radix(s, radix));
     }
     Ok(value as i64)
+}
+
+/// A number in text as `Long.valueOf` reads it (an `Integer` when it fits), else as
+/// `Double.valueOf` does; `None` when neither reads it.
+pub(crate) fn java_number(text: &str) -> Option<Value> {
+    match parse_integer(Some(text), 10, i64::MIN, i64::MAX) {
+        Ok(n) => Some(match i32::try_from(n) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Long(n),
+        }),
+        Err(_) => parse_double(Some(text)).ok().map(Value::Double),
+    }
 }
 
 /// `Integer.decode` / `Long.decode`: a sign, then `0x`, `0X`, `#` (hex), `0` (octal) or

@@ -28,12 +28,22 @@ fn void() -> Value {
 // Argument matching (no conversions, like Velocity's method resolution)
 
 /// An `int` parameter: only `Integer` (and `Character`, which Java widens).
-fn int_arg(v: &Value) -> Option<i64> {
+pub(super) fn int_arg(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) => Some(i64::from(*i)),
         Value::Char(c) => Some(i64::from(u32::from(*c))),
         _ => None,
     }
+}
+
+/// The items of `items` that are (`keep`) or are not in `other`, by Java's `equals`: what
+/// `retainAll` / `removeAll` leave, and `$util.list.copyAndRetainAll` / `copyAndRemoveAll`.
+pub(crate) fn filter_members(items: &[Value], other: &[Value], keep: bool) -> Vec<Value> {
+    items
+        .iter()
+        .filter(|x| other.contains(x) == keep)
+        .cloned()
+        .collect()
 }
 
 /// A `String` / `CharSequence` parameter (null is accepted by reference parameters).
@@ -918,15 +928,8 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
         ("removeAll" | "retainAll", [Value::Null]) => return Err(npe()),
         ("removeAll" | "retainAll", [other]) if other.collection_items().is_some() => {
             let other = other.collection_items().unwrap_or_default();
-            let keep = name == "retainAll";
-            let before = l.len();
-            let kept: Vec<Value> = l
-                .borrow()
-                .iter()
-                .filter(|x| other.contains(x) == keep)
-                .cloned()
-                .collect();
-            let changed = kept.len() != before;
+            let kept = filter_members(&l.borrow(), &other, name == "retainAll");
+            let changed = kept.len() != l.len();
             if changed {
                 *l.borrow_mut(true) = kept;
             }

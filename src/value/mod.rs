@@ -10,7 +10,7 @@
 //! `serde_json::Value`.
 
 pub(crate) mod arena;
-mod boxed;
+pub(crate) mod boxed;
 pub(crate) mod convert;
 mod entries;
 pub(crate) mod format;
