@@ -406,7 +406,7 @@ impl Run<'_> {
     fn template(&mut self, name: &str, template: &Template, ctx: &Context) -> Result<Outcome> {
         let rendered = template.render_step(ctx, self.steps.len() as u64, true);
         let context = self.traced.then(|| ctx.ctx.as_deref().cloned()).flatten();
-        let rendered: Rendered = match rendered {
+        let mut rendered: Rendered = match rendered {
             Ok(r) => r,
             Err(e) => {
                 self.logs.extend(e.logs().iter().cloned());
@@ -419,8 +419,8 @@ impl Run<'_> {
             }
         };
         self.stash = rendered.stash.clone();
-        if let Some(args) = &rendered.args {
-            self.args = Some(args.clone());
+        if let Some(args) = rendered.args.take() {
+            self.args = Some(args);
         }
         self.logs.extend(rendered.logs.iter().cloned());
         for e in &rendered.errors {
