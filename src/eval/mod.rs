@@ -713,6 +713,9 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         }
         match (last, &obj) {
             (Part::Property(name), Value::Map(m)) => m.put(Value::Str(name.clone()), value),
+            // Velocity sets the last identifier of the chain as a property, whatever follows
+            // it: `#set($m.get('a') = 1)` puts `get`.
+            (Part::Method(call), Value::Map(m)) => m.put(Value::Str(call.name.clone()), value),
             (Part::Index(index), _) => {
                 let key = self.eval(&index.0)?;
                 match &obj {
@@ -721,23 +724,23 @@ impl<'t, 'c> Evaluator<'t, 'c> {
                     }
                     Value::List(l) => {
                         let len = l.len() as i64;
-                        match key {
-                            Value::Int(i) if (i as i64) >= 0 && (i as i64) < len => {
+                        if let Value::Int(i) = key {
+                            // A negative index counts from the end, as when reading.
+                            let i = if i < 0 { i as i64 + len } else { i as i64 };
+                            if (0..len).contains(&i) {
                                 l.borrow_mut(false)[i as usize] = value;
+                                return Ok(());
                             }
-                            Value::Int(i) => {
-                                return Err(self.error(
-                                    ErrorKind::MethodFailed {
-                                        method: "set".into(),
-                                        class: "ArrayList",
-                                        reason: format!(
-                                            "java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}"
-                                        ),
-                                    },
-                                    s.span,
-                                ));
-                            }
-                            _ => {}
+                            return Err(self.error(
+                                ErrorKind::MethodFailed {
+                                    method: "set".into(),
+                                    class: "ArrayList",
+                                    reason: format!(
+                                        "java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}"
+                                    ),
+                                },
+                                s.span,
+                            ));
                         }
                     }
                     _ => {}
@@ -919,8 +922,9 @@ impl<'t, 'c> Evaluator<'t, 'c> {
                 ),
                 other => other,
             }),
+            // Velocity throws the fragment's ParseErrorException from the render.
             Err(e) => Err(self.error(
-                ErrorKind::Directive {
+                ErrorKind::Syntax {
                     message: format!("#evaluate: {}", e.kind()),
                 },
                 span,
@@ -928,7 +932,9 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         };
         self.recursion -= 1;
         match r {
-            Err(Flow::Break(None)) => Ok(()),
+            // `#stop` in the fragment ends the fragment only (Velocity's Evaluate catches
+            // the StopCommand).
+            Err(Flow::Break(None) | Flow::Stop) => Ok(()),
             other => other,
         }
     }

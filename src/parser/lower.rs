@@ -171,7 +171,9 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                     }
                 }
                 Rule::text | Rule::plain_text | Rule::stray => text.push(p.as_str(), span),
-                Rule::line_comment | Rule::block_comment | Rule::dollar_drop => {}
+                Rule::quiet_bang => text.push("$", span),
+                Rule::line_comment | Rule::block_comment | Rule::dollar_drop | Rule::quiet_drop => {
+                }
                 Rule::escaped_dir => text.push(&self.escaped_directive(p.as_str()), span),
                 Rule::escape_pairs => {
                     let n = p.as_str().len() / 2;
@@ -445,7 +447,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             None => Arc::from(Vec::new()),
         };
         match name.as_str() {
-            "foreach" => self.foreach(args, body, span).map(Some),
+            "foreach" => self.foreach(args, body, span, start).map(Some),
             "define" => {
                 let var = match args.first() {
                     Some(DirArg::Expr(Expr::Ref(r))) if r.parts.is_empty() => r.root,
@@ -479,8 +481,18 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         }
     }
 
-    fn foreach(&mut self, args: Vec<DirArg>, body: Block, span: Span) -> Result<Node> {
-        // Velocity accepts any arguments when parsing and fails when rendering.
+    fn foreach(
+        &mut self,
+        args: Vec<DirArg>,
+        body: Block,
+        span: Span,
+        start: usize,
+    ) -> Result<Node> {
+        // Velocity 1.7 checks only that the first argument is a reference (at parse time);
+        // when rendering it takes the variable's root name, iterates over child 2 and renders
+        // child 3 as the body. Those are children of the directive node, arguments and body
+        // alike: with two arguments child 2 is the body, whose value is null (nothing is
+        // rendered); with four, the fourth argument is rendered in place of the body.
         let invalid = || {
             Node::Invalid(Box::new(Invalid {
                 directive: Arc::from("foreach"),
@@ -488,18 +500,30 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             }))
         };
         let mut it = args.into_iter();
-        let (Some(var), Some(DirArg::Word(_)), Some(iterable), None) =
-            (it.next(), it.next(), it.next(), it.next())
-        else {
+        let var = match it.next() {
+            Some(DirArg::Expr(Expr::Ref(r))) => r.root,
+            None => {
+                return Ok(invalid());
+            }
+            Some(_) => {
+                return Err(self.error_at(
+                    start,
+                    "#foreach needs a reference first: #foreach($item in $list)".to_string(),
+                ));
+            }
+        };
+        if it.next().is_none() {
+            // Child 2 would be past the body: an ArrayIndexOutOfBoundsException in Velocity.
             return Ok(invalid());
+        }
+        let iterable = match it.next() {
+            Some(arg) => arg.into_expr(),
+            None => Expr::Null,
         };
-        let var = match var {
-            DirArg::Expr(Expr::Ref(r)) if r.parts.is_empty() => r.root,
-            _ => return Ok(invalid()),
-        };
-        let iterable = match iterable {
-            DirArg::Expr(e) => e,
-            DirArg::Word(_) => return Ok(invalid()),
+        let body = match it.next() {
+            Some(DirArg::Expr(Expr::Ref(r))) => Arc::from(vec![Node::Ref(r)]),
+            Some(DirArg::Expr(_) | DirArg::Word(_)) => Arc::from(Vec::new()),
+            None => body,
         };
         Ok(Node::Foreach(Box::new(Foreach {
             var,
@@ -584,7 +608,15 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 span,
             })),
             "evaluate" => match exprs.next() {
-                Some(arg) => Node::Evaluate(Box::new(Evaluate { arg, span })),
+                Some(arg @ (Expr::Str(_) | Expr::Interpolated(_) | Expr::Ref(_))) => {
+                    Node::Evaluate(Box::new(Evaluate { arg, span }))
+                }
+                Some(_) => {
+                    return Err(self.error_at(
+                        start,
+                        "#evaluate needs a string literal or a reference".to_string(),
+                    ));
+                }
                 None => {
                     return Err(self.error_at(start, "#evaluate needs one argument".to_string()));
                 }
