@@ -25,6 +25,7 @@ use crate::limits::Limits;
 use crate::parser::builtin;
 use crate::span::Span;
 use crate::util::{self, Namespace};
+use crate::value::iter::{JavaIter, Source as IterSource};
 use crate::value::{List, LoopInfo, Map, MapView, Object, PathEnd, Value, methods, ops};
 
 /// Why evaluation of a node stopped early.
@@ -755,23 +756,23 @@ impl<'t, 'c> Evaluator<'t, 'c> {
     fn foreach(&mut self, f: &Foreach) -> Eval<()> {
         enum Source {
             List(List),
-            Map(Map, MapView),
+            // Map views and iterators: Java's iterator decides (see `value::iter`).
+            Iter(Rc<JavaIter>),
         }
         let source = match self.eval(&f.iterable)? {
             Value::List(l) => Source::List(l),
             // Iterating a map iterates its values.
-            Value::Map(m) => Source::Map(m, MapView::Values),
-            Value::Object(Object::View(m, view)) => Source::Map(m, view),
+            Value::Map(m) => Source::Iter(Rc::new(JavaIter::new(
+                IterSource::Map(m, MapView::Values),
+                false,
+                0,
+            ))),
+            Value::Object(Object::View(m, view)) => {
+                Source::Iter(Rc::new(JavaIter::new(IterSource::Map(m, view), false, 0)))
+            }
+            Value::Object(Object::Iter(it)) => Source::Iter(it),
             // null, strings, numbers...: no iterations (Velocity logs and goes on).
             _ => return Ok(()),
-        };
-        let len = |s: &Source| match s {
-            Source::List(l) => l.len(),
-            Source::Map(m, _) => m.len(),
-        };
-        let mods = |s: &Source| match s {
-            Source::List(l) => l.mods(),
-            Source::Map(m, _) => m.mods(),
         };
         // Without a reader of `$foreach` and the 1.x counters, setting them is skipped.
         let loop_vars = self.template.loop_vars;
@@ -793,19 +794,25 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             depth: parent.as_ref().map_or(1, |p| p.depth + 1),
             parent,
         });
-        let expected = mods(&source);
+        let has_next = |s: &Source, cursor: usize| match s {
+            Source::List(l) => cursor != l.len(),
+            Source::Iter(it) => it.has_next(),
+        };
+        let expected = match &source {
+            Source::List(l) => l.mods(),
+            Source::Iter(_) => 0,
+        };
         let mut cursor = 0usize;
         let result = loop {
-            // Java's iterator: hasNext() is `cursor != size`; next() fails on modification.
-            if cursor == len(&source) {
+            // Java's iterator: ArrayList's hasNext() is `cursor != size`; next() fails on
+            // modification.
+            if !has_next(&source, cursor) {
                 break Ok(());
             }
-            if mods(&source) != expected {
-                break Err(self.error(ErrorKind::ConcurrentModification, f.span));
-            }
             let item = match &source {
-                Source::List(l) => l.get(cursor),
-                Source::Map(m, view) => m.view_item(*view, cursor),
+                Source::List(l) if l.mods() == expected => l.get(cursor),
+                Source::List(_) => None,
+                Source::Iter(it) => it.next().ok(),
             };
             let Some(item) = item else {
                 break Err(self.error(ErrorKind::ConcurrentModification, f.span));
@@ -828,7 +835,7 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             }
             self.assign(f.var, item);
             if loop_vars {
-                let has_next = cursor != len(&source);
+                let has_next = has_next(&source, cursor);
                 info.index.set(cursor - 1);
                 info.has_next.set(has_next);
                 self.assign(builtin::VELOCITY_COUNT, Value::Int(cursor as i32));

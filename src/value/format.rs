@@ -80,6 +80,8 @@ pub(crate) fn write_java(v: &Value, out: &mut String, depth: usize) {
         }
         // Rendered by the evaluator; as a plain string it is its class name.
         Value::Object(Object::Block(_)) => out.push_str(v.java_class_name()),
+        // Java prints the class and an identity hash no run can reproduce: the class only.
+        Value::Object(Object::Iter(_)) => out.push_str(v.java_class_name()),
     }
 }
 

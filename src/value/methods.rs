@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::boxed::{self, Boxed};
+use super::iter::{JavaIter, Source};
 use super::{List, Map, MapView, Object, Value};
 use crate::java::regex as jregex;
 
@@ -20,7 +21,7 @@ pub(crate) type Thrown = String;
 /// `Value::Str("")` for `void` methods (Velocity renders those as nothing).
 pub(crate) type CallResult = Result<Value, Thrown>;
 
-fn void() -> Value {
+pub(crate) fn void() -> Value {
     Value::Str(Arc::from(""))
 }
 
@@ -232,6 +233,7 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
             Ok(property(target, prop))
         }
         Value::Object(Object::View(m, view)) => view_method(m, *view, name, args),
+        Value::Object(Object::Iter(it)) => it.call(name, args).unwrap_or(Ok(Value::Null)),
         Value::Object(Object::Class(full)) => Ok(match (name, args) {
             ("getName", []) => Value::str(full),
             ("getSimpleName", []) => property(target, "simpleName"),
@@ -857,6 +859,17 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
         format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}")
     };
     Ok(match (name, args) {
+        ("iterator", []) => iterator(Source::List(l.clone()), false, 0),
+        ("listIterator", []) => iterator(Source::List(l.clone()), true, 0),
+        ("listIterator", [i]) => match int_arg(i) {
+            Some(i) if i >= 0 && i <= len => iterator(Source::List(l.clone()), true, i as usize),
+            Some(i) => {
+                return Err(format!(
+                    "java.lang.IndexOutOfBoundsException: Index: {i}, Size: {len}"
+                ));
+            }
+            None => Value::Null,
+        },
         ("size", []) => Value::Int(len as i32),
         ("isEmpty", []) => Value::Bool(len == 0),
         ("get", [i]) => match int_arg(i) {
@@ -1093,8 +1106,17 @@ fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
 }
 
 /// Methods of `keySet()`, `values()` and `entrySet()`.
+fn iterator(source: Source, list_iterator: bool, start: usize) -> Value {
+    Value::Object(Object::Iter(std::rc::Rc::new(JavaIter::new(
+        source,
+        list_iterator,
+        start,
+    ))))
+}
+
 fn view_method(m: &Map, view: MapView, name: &str, args: &[Value]) -> CallResult {
     Ok(match (name, args) {
+        ("iterator", []) => iterator(Source::Map(m.clone(), view), false, 0),
         ("size", []) => Value::Int(m.len() as i32),
         ("isEmpty", []) => Value::Bool(m.is_empty()),
         ("contains", [x]) => Value::Bool(match view {

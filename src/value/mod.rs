@@ -14,6 +14,7 @@ pub(crate) mod boxed;
 pub(crate) mod convert;
 mod entries;
 pub(crate) mod format;
+pub(crate) mod iter;
 pub(crate) mod lazy;
 pub(crate) mod methods;
 pub(crate) mod ops;
@@ -79,6 +80,8 @@ pub enum Object {
     /// A live view of a map: `keySet()`, `values()` or `entrySet()`. Like Java's, it sees
     /// later changes to the map, and iterating it fails if the map changes meanwhile.
     View(Map, MapView),
+    /// A Java iterator over a list or a map view (`$list.iterator()`).
+    Iter(Rc<iter::JavaIter>),
 }
 
 impl std::fmt::Debug for Object {
@@ -1024,6 +1027,7 @@ impl Value {
             Value::Object(Object::View(_, MapView::Keys)) => "LinkedKeySet",
             Value::Object(Object::View(_, MapView::Values)) => "LinkedValues",
             Value::Object(Object::View(_, MapView::Entries)) => "LinkedEntrySet",
+            Value::Object(Object::Iter(it)) => it.simple_class(),
         }
     }
 
@@ -1054,6 +1058,7 @@ impl Value {
             Value::Object(Object::View(_, MapView::Entries)) => {
                 "java.util.LinkedHashMap$LinkedEntrySet"
             }
+            Value::Object(Object::Iter(it)) => it.class_name(),
         }
     }
 
