@@ -714,6 +714,10 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         }
         match (last, &obj) {
             (Part::Property(name), Value::Map(m)) => m.put(Value::Str(name.clone()), value),
+            // Velocity's setter lookup finds `Map.Entry.setValue`.
+            (Part::Property(name), Value::Entry(e)) if &**name == "value" => {
+                e.set_value(value);
+            }
             // Velocity sets the last identifier of the chain as a property, whatever follows
             // it: `#set($m.get('a') = 1)` puts `get`.
             (Part::Method(call), Value::Map(m)) => m.put(Value::Str(call.name.clone()), value),

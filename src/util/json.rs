@@ -155,7 +155,7 @@ pub(crate) fn write_at(v: &Value, out: &mut String, depth: usize) {
             out.push('{');
             write_string(&e.0.to_java_string(), out);
             out.push(':');
-            write_at(&e.1, out, depth + 1);
+            write_at(&e.value(), out, depth + 1);
             out.push('}');
         }
         Value::Object(Object::View(m, view)) => {

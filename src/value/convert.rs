@@ -128,7 +128,7 @@ pub(crate) fn fits_node_limit(v: &Value) -> bool {
                 });
                 fits
             }
-            Value::Entry(e) => count(&e.1, depth + 1, budget),
+            Value::Entry(e) => count(&e.value(), depth + 1, budget),
             Value::Object(Object::View(m, view)) => m
                 .view_items(*view)
                 .iter()
@@ -190,7 +190,10 @@ fn to_json_at(v: &Value, depth: usize, budget: &mut usize) -> serde_json::Value 
         }
         Value::Entry(e) => {
             let mut out = serde_json::Map::new();
-            out.insert(e.0.to_java_string(), to_json_at(&e.1, depth + 1, budget));
+            out.insert(
+                e.0.to_java_string(),
+                to_json_at(&e.value(), depth + 1, budget),
+            );
             J::Object(out)
         }
         Value::Object(Object::Loop(_)) => J::Object(serde_json::Map::new()),

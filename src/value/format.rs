@@ -65,7 +65,7 @@ pub(crate) fn write_java(v: &Value, out: &mut String, depth: usize) {
         Value::Entry(e) => {
             write_java(&e.0, out, depth + 1);
             out.push('=');
-            write_java(&e.1, out, depth + 1);
+            write_java(&e.value(), out, depth + 1);
         }
         Value::Object(Object::Loop(_)) => out.push_str("{}"),
         Value::Object(Object::Util(ns)) => {

@@ -111,7 +111,7 @@ pub(crate) fn property(target: &Value, name: &str) -> Value {
         },
         Value::Entry(e) => match getter {
             "key" => e.0.clone(),
-            "value" => e.1.clone(),
+            "value" => e.value(),
             _ => Value::Null,
         },
         Value::Double(d) => match getter {
@@ -204,7 +204,8 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
         Value::Map(m) => map_method(m, name, args),
         Value::Entry(e) => Ok(match (name, args) {
             ("getKey", []) => e.0.clone(),
-            ("getValue", []) => e.1.clone(),
+            ("getValue", []) => e.value(),
+            ("setValue", [v]) => e.set_value(v.clone()),
             _ => Value::Null,
         }),
         Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
@@ -300,7 +301,7 @@ fn hash_code_memo(
             h.wrapping_add(hash_code_memo(k, depth + 1, memo) ^ hash_code_memo(x, depth + 1, memo))
         }),
         Value::Entry(e) => {
-            hash_code_memo(&e.0, depth + 1, memo) ^ hash_code_memo(&e.1, depth + 1, memo)
+            hash_code_memo(&e.0, depth + 1, memo) ^ hash_code_memo(&e.value(), depth + 1, memo)
         }
         Value::BigInt(b) => i64::try_from(&**b)
             .map(|l| (l ^ (l >> 32)) as i32)

@@ -114,10 +114,53 @@ pub struct LoopInfo {
     pub parent: Option<Rc<LoopInfo>>,
 }
 
-/// The key and value of a `Map.Entry`. A type of its own for its `Drop`: entries whose
+/// A `Map.Entry` of a map's `entrySet()`: its key, and its value read through the map, as
+/// Java's entry is the map's own node (`setValue` writes into the map). Once the key has left
+/// the map, the entry keeps the value it had. A type of its own for its `Drop`: entries whose
 /// values are entries (`#set($e = ...)` over `entrySet()` in a loop) dropped recursively, one
 /// stack frame per link, and 490 000 links overflowed the stack.
-pub struct EntryPair(pub Value, pub Value);
+pub struct EntryPair(pub Value, RefCell<Value>, std::rc::Weak<MapCell>);
+
+impl EntryPair {
+    /// A detached entry (no map behind it).
+    pub fn new(key: Value, value: Value) -> EntryPair {
+        EntryPair(key, RefCell::new(value), std::rc::Weak::new())
+    }
+
+    /// The map's entry for `key`, holding `value` now.
+    pub(crate) fn of(map: &Map, key: Value, value: Value) -> EntryPair {
+        EntryPair(key, RefCell::new(value), Rc::downgrade(&map.0))
+    }
+
+    /// `getKey()`.
+    pub fn key(&self) -> &Value {
+        &self.0
+    }
+
+    fn owner(&self) -> Option<Map> {
+        let map = Map(self.2.upgrade()?);
+        let attached = map.borrow().contains_key(&self.0);
+        attached.then_some(map)
+    }
+
+    /// `getValue()`.
+    pub fn value(&self) -> Value {
+        match self.owner().and_then(|m| m.get(&self.0)) {
+            Some(v) => v,
+            None => self.1.borrow().clone(),
+        }
+    }
+
+    /// `setValue(v)`: returns the value it replaces.
+    pub(crate) fn set_value(&self, value: Value) -> Value {
+        let old = self.value();
+        if let Some(map) = self.owner() {
+            map.put(self.0.clone(), value.clone());
+        }
+        *self.1.borrow_mut() = value;
+        old
+    }
+}
 
 impl std::fmt::Debug for EntryPair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -130,11 +173,9 @@ impl std::fmt::Debug for EntryPair {
 
 impl Drop for EntryPair {
     fn drop(&mut self) {
-        if spare::holds_values(&self.0) || spare::holds_values(&self.1) {
-            spare::drop_values(vec![
-                std::mem::take(&mut self.0),
-                std::mem::take(&mut self.1),
-            ]);
+        let value = self.1.get_mut();
+        if spare::holds_values(&self.0) || spare::holds_values(value) {
+            spare::drop_values(vec![std::mem::take(&mut self.0), std::mem::take(value)]);
         }
     }
 }
@@ -792,7 +833,7 @@ impl Map {
         Some(match view {
             MapView::Keys => k.clone(),
             MapView::Values => v.clone(),
-            MapView::Entries => Value::Entry(Rc::new(EntryPair(k.clone(), v.clone()))),
+            MapView::Entries => Value::Entry(Rc::new(EntryPair::of(self, k.clone(), v.clone()))),
         })
     }
 
@@ -928,7 +969,7 @@ fn equals_within(a: &Value, b: &Value, depth: usize, budget: &mut usize) -> bool
         }
         (Value::Entry(x), Value::Entry(y)) => {
             equals_within(&x.0, &y.0, depth + 1, budget)
-                && equals_within(&x.1, &y.1, depth + 1, budget)
+                && equals_within(&x.value(), &y.value(), depth + 1, budget)
         }
         (Value::Object(Object::Loop(x)), Value::Object(Object::Loop(y))) => Rc::ptr_eq(x, y),
         (Value::Object(Object::Util(x)), Value::Object(Object::Util(y))) => x == y,

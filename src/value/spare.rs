@@ -82,7 +82,7 @@ pub(super) fn drop_values(values: Vec<Value>) {
             Value::Entry(entry) => {
                 if let Ok(mut pair) = Rc::try_unwrap(entry) {
                     push_nested(&mut work, std::mem::take(&mut pair.0));
-                    push_nested(&mut work, std::mem::take(&mut pair.1));
+                    push_nested(&mut work, std::mem::take(pair.1.get_mut()));
                 }
             }
             Value::Object(super::Object::View(map, _)) => work.push(Value::Map(map)),
@@ -128,7 +128,10 @@ pub(super) fn drops_deep(v: &Value) -> bool {
                         .any(|(k, v)| holds_values(k) || holds_values(v))
                 })
         }
-        Value::Entry(e) => Rc::strong_count(e) == 1 && (holds_values(&e.0) || holds_values(&e.1)),
+        Value::Entry(e) => {
+            Rc::strong_count(e) == 1
+                && (holds_values(&e.0) || e.1.try_borrow().is_ok_and(|v| holds_values(&v)))
+        }
         _ => false,
     }
 }
