@@ -418,16 +418,26 @@ impl<'a> Utf16<'a> {
         }
     }
 
-    fn substring(&self, begin: i64, end: i64) -> Result<&'a str, Thrown> {
+    fn substring(&self, begin: i64, end: i64) -> Result<std::borrow::Cow<'a, str>, Thrown> {
         let len = self.len() as i64;
         if begin < 0 || end > len || begin > end {
             return Err(format!(
                 "java.lang.StringIndexOutOfBoundsException: begin {begin}, end {end}, length {len}"
             ));
         }
-        let b = self.byte_at(begin as usize).unwrap_or(self.s.len());
-        let e = self.byte_at(end as usize).unwrap_or(self.s.len());
-        Ok(&self.s[b..e])
+        match (
+            self.exact_byte_at(begin as usize),
+            self.exact_byte_at(end as usize),
+        ) {
+            (Some(b), Some(e)) => Ok(std::borrow::Cow::Borrowed(&self.s[b..e])),
+            // A bound inside a surrogate pair: Java's string holds the lone half, which
+            // prints as `?` (our strings are UTF-8 and cannot hold it).
+            _ => {
+                let units: Vec<u16> = self.s.encode_utf16().collect();
+                let part = units.get(begin as usize..end as usize).unwrap_or(&[]);
+                Ok(std::borrow::Cow::Owned(lossy_utf16(part)))
+            }
+        }
     }
 
     fn char_at(&self, i: i64) -> Result<char, Thrown> {
@@ -437,11 +447,29 @@ impl<'a> Utf16<'a> {
                 "java.lang.StringIndexOutOfBoundsException: index {i}, length {len}"
             ));
         }
-        let b = self.byte_at(i as usize).unwrap_or(0);
+        let Some(b) = self.exact_byte_at(i as usize) else {
+            // The low half of a surrogate pair: a lone surrogate, printed as `?`.
+            return Ok('?');
+        };
         let c = self.s[b..].chars().next().unwrap_or('?');
         // At a character of two UTF-16 units Java returns its high half, a lone surrogate
-        // that prints as `?` (an index at its low half reads the next character here).
+        // that prints as `?`.
         Ok(if c.len_utf16() == 2 { '?' } else { c })
+    }
+
+    /// `indexOf(unit)` / `lastIndexOf(unit)` of a surrogate code unit, which only a search
+    /// of the UTF-16 units finds.
+    fn unit_index(&self, unit: u16, from: Option<i64>, last: bool) -> i64 {
+        let units: Vec<u16> = self.s.encode_utf16().collect();
+        let len = units.len() as i64;
+        let is_unit = |i: &i64| units.get(*i as usize) == Some(&unit);
+        let found = if last {
+            let to = from.map_or(len - 1, |f| f.min(len - 1));
+            (0..=to).rev().find(is_unit)
+        } else {
+            (from.unwrap_or(0).max(0)..len).find(is_unit)
+        };
+        found.unwrap_or(-1)
     }
 
     /// `indexOf(needle, from)` in UTF-16 units.
@@ -495,11 +523,11 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         ("isEmpty", []) => Value::Bool(s.is_empty()),
         ("isBlank", []) => Value::Bool(s.chars().all(java_is_whitespace)),
         ("substring", [b]) => match int_arg(b) {
-            Some(b) => string(u.substring(b, u.len() as i64)?),
+            Some(b) => string(&u.substring(b, u.len() as i64)?),
             None => Value::Null,
         },
         ("substring", [b, e]) => match (int_arg(b), int_arg(e)) {
-            (Some(b), Some(e)) => string(u.substring(b, e)?),
+            (Some(b), Some(e)) => string(&u.substring(b, e)?),
             _ => Value::Null,
         },
         ("charAt", [i]) => match int_arg(i) {
@@ -507,8 +535,20 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             None => Value::Null,
         },
         ("indexOf" | "lastIndexOf", [needle, rest @ ..]) if rest.len() <= 1 => {
+            let from = match rest.first() {
+                Some(f) => match int_arg(f) {
+                    Some(f) => Some(f),
+                    None => return Ok(Value::Null),
+                },
+                None => None,
+            };
             let needle = match needle {
                 Value::Str(n) => n.to_string(),
+                Value::Int(c @ 0xD800..=0xDFFF) => {
+                    return Ok(Value::Int(
+                        u.unit_index(*c as u16, from, name == "lastIndexOf") as i32,
+                    ));
+                }
                 Value::Int(c) => match char::from_u32(*c as u32) {
                     Some(c) => c.to_string(),
                     None => return Ok(Value::Int(-1)),
@@ -516,13 +556,6 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
                 Value::Char(c) => c.to_string(),
                 Value::Null => return Err(npe()),
                 _ => return Ok(Value::Null),
-            };
-            let from = match rest.first() {
-                Some(f) => match int_arg(f) {
-                    Some(f) => Some(f),
-                    None => return Ok(Value::Null),
-                },
-                None => None,
             };
             Value::Int(if name == "indexOf" {
                 u.index_of(&needle, from.unwrap_or(0))
@@ -578,7 +611,7 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         ("compareToIgnoreCase", [Value::Str(x)]) => Value::Int(compare_ignore_case(s, x)),
         ("contentEquals", [Value::Str(x)]) => Value::Bool(**s == **x),
         ("subSequence", [b, e]) => match (int_arg(b), int_arg(e)) {
-            (Some(b), Some(e)) => string(u.substring(b, e)?),
+            (Some(b), Some(e)) => string(&u.substring(b, e)?),
             _ => Value::Null,
         },
         ("codePointAt" | "codePointBefore", [i]) => match int_arg(i) {
@@ -705,7 +738,7 @@ fn split_value(parts: Vec<String>) -> Value {
 /// before building them.
 pub(crate) fn java_replace(s: &str, a: &str, b: &str) -> Result<String, Thrown> {
     let count = if a.is_empty() {
-        s.chars().count() + 1
+        s.encode_utf16().count() + 1
     } else {
         s.matches(a).count()
     };
@@ -717,11 +750,18 @@ pub(crate) fn java_replace(s: &str, a: &str, b: &str) -> Result<String, Thrown> 
 
 fn replace_unchecked(s: &str, a: &str, b: &str) -> String {
     if a.is_empty() {
-        // Java inserts the replacement between every character and at both ends.
+        // Java inserts the replacement between every UTF-16 unit and at both ends (so
+        // between the halves of a surrogate pair, which then print as `?`).
         let mut out = String::with_capacity(s.len() + b.len() * (s.len() + 1));
         out.push_str(b);
         for c in s.chars() {
-            out.push(c);
+            if c.len_utf16() == 2 {
+                out.push('?');
+                out.push_str(b);
+                out.push('?');
+            } else {
+                out.push(c);
+            }
             out.push_str(b);
         }
         return out;
@@ -835,6 +875,13 @@ fn code_point(s: &str, i: i64, before: bool) -> Result<i32, Thrown> {
         Some(l) if is_high(h) && is_low(l) => Ok(pair(h, l)),
         _ => Ok(i32::from(h)),
     }
+}
+
+/// UTF-16 units as text, each lone surrogate as `?` (as Java writes one in UTF-8).
+pub(crate) fn lossy_utf16(units: &[u16]) -> String {
+    char::decode_utf16(units.iter().copied())
+        .map(|c| c.unwrap_or('?'))
+        .collect()
 }
 
 fn compare_utf16(a: &str, b: &str) -> i32 {

@@ -233,6 +233,25 @@ pub(crate) fn replace(pattern: &str, s: &str, rep: &str, all: bool) -> Result<St
 
 /// `String.split(regex, limit)`.
 pub(crate) fn split(pattern: &str, s: &str, limit: i32) -> Result<Vec<String>, Thrown> {
+    if pattern.is_empty() && s.chars().any(|c| c.len_utf16() == 2) {
+        // Java's empty pattern matches between every UTF-16 unit, splitting surrogate pairs
+        // into lone halves (which print as `?`).
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let cut = if limit > 0 {
+            (limit as usize - 1).min(units.len())
+        } else {
+            units.len()
+        };
+        let (head, tail) = units.split_at_checked(cut).unwrap_or((&units, &[]));
+        let mut parts: Vec<String> = head
+            .iter()
+            .map(|u| crate::value::methods::lossy_utf16(std::slice::from_ref(u)))
+            .collect();
+        if !tail.is_empty() || limit < 0 {
+            parts.push(crate::value::methods::lossy_utf16(tail));
+        }
+        return Ok(parts);
+    }
     let re = compile(pattern, false)?;
     let mut parts: Vec<String> = Vec::new();
     let mut last = 0;
