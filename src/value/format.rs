@@ -26,6 +26,16 @@ pub(crate) fn write_java(v: &Value, out: &mut String, depth: usize) {
         Value::Double(d) => write_double(*d, out),
         Value::Str(s) => out.push_str(s),
         Value::Char(c) => out.push(*c),
+        // An array prints as its class and identity hash, which no run can reproduce: its
+        // content hash stands in.
+        Value::List(l) if l.kind() != super::ListKind::ArrayList => {
+            let _ = write!(
+                out,
+                "{}@{:x}",
+                l.kind().class_name(),
+                super::methods::hash_code(v)
+            );
+        }
         Value::List(l) => {
             if depth > MAX_PRINT_DEPTH {
                 out.push_str("[...]");

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::boxed::{self, Boxed};
 use super::iter::{JavaIter, Source};
-use super::{List, Map, MapView, Object, Value};
+use super::{List, ListKind, Map, MapView, Object, Value};
 use crate::java::regex as jregex;
 
 /// Why a Java method threw: the exception's class-qualified message.
@@ -102,7 +102,7 @@ pub(crate) fn property(target: &Value, name: &str) -> Value {
         Value::Str(s) => match getter {
             "empty" => Value::Bool(s.is_empty()),
             "blank" => Value::Bool(s.chars().all(java_is_whitespace)),
-            "bytes" => Value::list(s.bytes().map(|b| Value::Int(i32::from(b as i8))).collect()),
+            "bytes" => bytes(s.as_bytes()),
             _ => Value::Null,
         },
         Value::Object(Object::View(m, _)) => match getter {
@@ -140,7 +140,20 @@ pub(crate) fn property(target: &Value, name: &str) -> Value {
         },
         Value::Object(Object::Class(full)) => match getter {
             "name" => Value::str(full),
-            "simpleName" => Value::str(full.rsplit(['.', '$']).next().unwrap_or(full)),
+            "simpleName" => Value::str(
+                [
+                    ListKind::Strings,
+                    ListKind::Chars,
+                    ListKind::Bytes,
+                    ListKind::Objects,
+                ]
+                .into_iter()
+                .find(|k| k.class_name() == *full)
+                .map_or_else(
+                    || full.rsplit(['.', '$']).next().unwrap_or(full),
+                    ListKind::simple_name,
+                ),
+            ),
             _ => Value::Null,
         },
         _ => Value::Null,
@@ -194,7 +207,13 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
             }
             return Ok(Value::Str(Arc::from(target.to_java_string())));
         }
-        ("equals", [other]) => return Ok(Value::Bool(target == other)),
+        // An array is equal to itself only.
+        ("equals", [other]) => {
+            return Ok(Value::Bool(match (target, other) {
+                (Value::List(a), Value::List(b)) if a.kind() != ListKind::ArrayList => a.ptr_eq(b),
+                _ => target == other,
+            }));
+        }
         ("hashCode", []) => return Ok(Value::Int(hash_code(target))),
         _ => {}
     }
@@ -720,17 +739,66 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             }
             string(&out)
         }
-        ("getBytes", []) => property(&Value::Str(s.clone()), "bytes"),
+        ("getBytes", []) => bytes(s.as_bytes()),
+        ("getBytes", [Value::Str(charset)]) => bytes(&encode(s, charset)?),
+        ("getBytes", [Value::Null]) => return Err(npe()),
+        ("toCharArray", []) => Value::List(List::array(
+            ListKind::Chars,
+            s.encode_utf16()
+                .map(|u| Value::Char(char::from_u32(u32::from(u)).unwrap_or('?')))
+                .collect(),
+        )),
         _ => Value::Null,
     })
 }
 
 fn split_value(parts: Vec<String>) -> Value {
-    Value::list(
+    Value::List(List::array(
+        ListKind::Strings,
         parts
             .into_iter()
             .map(|p| Value::Str(Arc::from(p)))
             .collect(),
+    ))
+}
+
+/// A `byte[]` (Java bytes are signed).
+fn bytes(b: &[u8]) -> Value {
+    Value::List(List::array(
+        ListKind::Bytes,
+        b.iter().map(|&b| Value::Int(i32::from(b as i8))).collect(),
+    ))
+}
+
+/// `String.getBytes(charsetName)` for the charsets every JDK has.
+fn encode(s: &str, charset: &str) -> Result<Vec<u8>, Thrown> {
+    let latin = |limit: u32| {
+        s.encode_utf16()
+            .map(|u| if u32::from(u) < limit { u as u8 } else { b'?' })
+            .collect()
+    };
+    let units = |big: bool| {
+        s.encode_utf16()
+            .flat_map(move |u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect::<Vec<u8>>()
+    };
+    Ok(
+        match charset.to_ascii_uppercase().replace('_', "-").as_str() {
+            "UTF-8" | "UTF8" => s.as_bytes().to_vec(),
+            "ISO-8859-1" | "ISO8859-1" | "LATIN1" | "ISO-LATIN-1" | "8859-1" => latin(0x100),
+            "US-ASCII" | "ASCII" => latin(0x80),
+            "UTF-16BE" => units(true),
+            "UTF-16LE" => units(false),
+            // With a byte-order mark, big-endian.
+            "UTF-16" => [0xFE, 0xFF].into_iter().chain(units(true)).collect(),
+            _ => return Err(format!("java.io.UnsupportedEncodingException: {charset}")),
+        },
     )
 }
 
@@ -906,7 +974,11 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
     let out_of_bounds = |i: i64| {
         format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}")
     };
+    if l.kind() != ListKind::ArrayList {
+        return array_method(l, name, args);
+    }
     Ok(match (name, args) {
+        ("toArray", []) => Value::List(List::array(ListKind::Objects, l.borrow().clone())),
         ("iterator", []) => iterator(Source::List(l.clone()), false, 0),
         ("listIterator", []) => iterator(Source::List(l.clone()), true, 0),
         ("listIterator", [i]) => match int_arg(i) {
@@ -1154,6 +1226,33 @@ fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
 }
 
 /// Methods of `keySet()`, `values()` and `entrySet()`.
+/// A method of an array, which Velocity calls through a fixed-size `List` view of it
+/// (`ArrayListWrapper`): what would add or remove elements throws.
+fn array_method(l: &List, name: &str, args: &[Value]) -> CallResult {
+    let before = (l.mods(), l.borrow().clone());
+    let unsupported = || "java.lang.UnsupportedOperationException".to_string();
+    if matches!(name, "add" | "addAll" | "addFirst" | "addLast") {
+        return Err(unsupported());
+    }
+    let resized = List::new(before.1.clone());
+    let out = list_method(&resized, name, args);
+    if resized.mods() != 0 {
+        // AbstractList's add and remove throw; only a call that changed nothing passes.
+        return Err(unsupported());
+    }
+    let after = resized.borrow().clone();
+    if after != before.1 {
+        *l.borrow_mut(false) = after;
+    }
+    match out {
+        // What the view returns to iterate is the array itself.
+        Ok(Value::Object(Object::Iter(_))) if name == "iterator" || name == "listIterator" => {
+            Ok(iterator(Source::List(l.clone()), name == "listIterator", 0))
+        }
+        other => other,
+    }
+}
+
 fn iterator(source: Source, list_iterator: bool, start: usize) -> Value {
     Value::Object(Object::Iter(std::rc::Rc::new(JavaIter::new(
         source,
@@ -1165,6 +1264,7 @@ fn iterator(source: Source, list_iterator: bool, start: usize) -> Value {
 fn view_method(m: &Map, view: MapView, name: &str, args: &[Value]) -> CallResult {
     Ok(match (name, args) {
         ("iterator", []) => iterator(Source::Map(m.clone(), view), false, 0),
+        ("toArray", []) => Value::List(List::array(ListKind::Objects, m.view_items(view))),
         ("size", []) => Value::Int(m.len() as i32),
         ("isEmpty", []) => Value::Bool(m.is_empty()),
         ("contains", [x]) => Value::Bool(match view {

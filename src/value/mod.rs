@@ -203,9 +203,52 @@ impl Default for Map {
     }
 }
 
+/// The Java class behind a list: an `ArrayList`, or an array (`split` gives a `String[]`)
+/// that Velocity lets templates use as a fixed-size list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum ListKind {
+    /// `java.util.ArrayList`
+    #[default]
+    ArrayList,
+    /// `String[]`
+    Strings,
+    /// `char[]`
+    Chars,
+    /// `byte[]`
+    Bytes,
+    /// `Object[]`
+    Objects,
+}
+
+impl ListKind {
+    /// `getClass().getName()`.
+    pub(crate) fn class_name(self) -> &'static str {
+        match self {
+            ListKind::ArrayList => "java.util.ArrayList",
+            ListKind::Strings => "[Ljava.lang.String;",
+            ListKind::Chars => "[C",
+            ListKind::Bytes => "[B",
+            ListKind::Objects => "[Ljava.lang.Object;",
+        }
+    }
+
+    /// `getClass().getSimpleName()`.
+    pub(crate) fn simple_name(self) -> &'static str {
+        match self {
+            ListKind::ArrayList => "ArrayList",
+            ListKind::Strings => "String[]",
+            ListKind::Chars => "char[]",
+            ListKind::Bytes => "byte[]",
+            ListKind::Objects => "Object[]",
+        }
+    }
+}
+
 #[derive(Default)]
 struct ListCell {
     items: RefCell<Vec<Value>>,
+    /// Which Java class this is.
+    kind: ListKind,
     /// Structural modifications, as Java's `modCount` (for fail-fast iteration).
     mods: Cell<u32>,
     /// For a list still backed by JSON: where (`items` is empty until then).
@@ -313,9 +356,25 @@ impl List {
     pub fn new(items: Vec<Value>) -> List {
         List::with_cell(ListCell {
             items: RefCell::new(items),
+            kind: ListKind::ArrayList,
             mods: Cell::new(0),
             json: RefCell::new(None),
         })
+    }
+
+    /// A Java array of `kind` holding `items`.
+    pub(crate) fn array(kind: ListKind, items: Vec<Value>) -> List {
+        List::with_cell(ListCell {
+            items: RefCell::new(items),
+            kind,
+            mods: Cell::new(0),
+            json: RefCell::new(None),
+        })
+    }
+
+    /// Which Java class the list is.
+    pub(crate) fn kind(&self) -> ListKind {
+        self.0.kind
     }
 
     /// A list whose items are the JSON array at `at`, converted when first needed.
@@ -323,6 +382,7 @@ impl List {
         // Not noted in the arena yet: it cannot be part of a cycle before it is converted.
         List(Rc::new(ListCell {
             items: RefCell::new(Vec::new()),
+            kind: ListKind::ArrayList,
             mods: Cell::new(0),
             json: RefCell::new(Some(at)),
         }))
@@ -1058,7 +1118,7 @@ impl Value {
             Value::Double(_) => "Double",
             Value::Str(_) => "String",
             Value::Char(_) => "Character",
-            Value::List(_) => "ArrayList",
+            Value::List(l) => l.kind().simple_name(),
             Value::Map(_) => "LinkedHashMap",
             Value::Entry(_) => "Entry",
             Value::Object(Object::Util(_)) => "Util",
@@ -1083,7 +1143,7 @@ impl Value {
             Value::Double(_) => "java.lang.Double",
             Value::Str(_) => "java.lang.String",
             Value::Char(_) => "java.lang.Character",
-            Value::List(_) => "java.util.ArrayList",
+            Value::List(l) => l.kind().class_name(),
             Value::Map(_) => "java.util.LinkedHashMap",
             Value::Entry(_) => "java.util.LinkedHashMap$Entry",
             Value::Object(Object::Util(_)) => "com.amazonaws.deepdish.transform.util.Util",
