@@ -28,7 +28,7 @@ pub(crate) fn write_java(v: &Value, out: &mut String, depth: usize) {
         Value::Char(c) => out.push(*c),
         // An array prints as its class and identity hash, which no run can reproduce: its
         // content hash stands in.
-        Value::List(l) if l.kind() != super::ListKind::ArrayList => {
+        Value::List(l) if l.kind().is_array() => {
             let _ = write!(
                 out,
                 "{}@{:x}",

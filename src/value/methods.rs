@@ -210,7 +210,7 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
         // An array is equal to itself only.
         ("equals", [other]) => {
             return Ok(Value::Bool(match (target, other) {
-                (Value::List(a), Value::List(b)) if a.kind() != ListKind::ArrayList => a.ptr_eq(b),
+                (Value::List(a), Value::List(b)) if a.kind().is_array() => a.ptr_eq(b),
                 _ => target == other,
             }));
         }
@@ -974,8 +974,11 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
     let out_of_bounds = |i: i64| {
         format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}")
     };
-    if l.kind() != ListKind::ArrayList {
+    if l.kind().is_array() {
         return array_method(l, name, args);
+    }
+    if l.stale_view() {
+        return Err("java.util.ConcurrentModificationException".into());
     }
     Ok(match (name, args) {
         ("toArray", []) => Value::List(List::array(ListKind::Objects, l.borrow().clone())),
@@ -1089,16 +1092,23 @@ fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
         ),
         ("subList", [a, b]) => match (int_arg(a), int_arg(b)) {
             (Some(a), Some(b)) => {
-                if a < 0 || b > len || a > b {
+                // (AbstractList.subListRangeCheck.)
+                if a < 0 {
                     return Err(format!(
-                        "java.lang.IndexOutOfBoundsException: fromIndex = {a}, toIndex = {b}, size = {len}"
+                        "java.lang.IndexOutOfBoundsException: fromIndex = {a}"
                     ));
                 }
-                let items = l
-                    .borrow()
-                    .get(a as usize..b as usize)
-                    .map(<[Value]>::to_vec);
-                Value::list(items.unwrap_or_default())
+                if b > len {
+                    return Err(format!(
+                        "java.lang.IndexOutOfBoundsException: toIndex = {b}"
+                    ));
+                }
+                if a > b {
+                    return Err(format!(
+                        "java.lang.IllegalArgumentException: fromIndex({a}) > toIndex({b})"
+                    ));
+                }
+                Value::List(l.sub_list(a as usize, b as usize))
             }
             _ => Value::Null,
         },

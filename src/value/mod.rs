@@ -19,6 +19,7 @@ pub(crate) mod lazy;
 pub(crate) mod methods;
 pub(crate) mod ops;
 mod spare;
+mod sublist;
 
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::hash::{Hash, Hasher};
@@ -218,6 +219,8 @@ pub(crate) enum ListKind {
     Bytes,
     /// `Object[]`
     Objects,
+    /// `java.util.ArrayList$SubList`, a live window on another list.
+    SubList,
 }
 
 impl ListKind {
@@ -229,6 +232,7 @@ impl ListKind {
             ListKind::Chars => "[C",
             ListKind::Bytes => "[B",
             ListKind::Objects => "[Ljava.lang.Object;",
+            ListKind::SubList => "java.util.ArrayList$SubList",
         }
     }
 
@@ -240,7 +244,13 @@ impl ListKind {
             ListKind::Chars => "char[]",
             ListKind::Bytes => "byte[]",
             ListKind::Objects => "Object[]",
+            ListKind::SubList => "SubList",
         }
+    }
+
+    /// Whether this is a Java array.
+    pub(crate) fn is_array(self) -> bool {
+        !matches!(self, ListKind::ArrayList | ListKind::SubList)
     }
 }
 
@@ -249,6 +259,10 @@ struct ListCell {
     items: RefCell<Vec<Value>>,
     /// Which Java class this is.
     kind: ListKind,
+    /// For a `subList` view: the list behind it.
+    view: Option<Box<sublist::SubLink>>,
+    /// Changes of any kind, for the views of this list to see when to copy it again.
+    changes: Cell<u32>,
     /// Structural modifications, as Java's `modCount` (for fail-fast iteration).
     mods: Cell<u32>,
     /// For a list still backed by JSON: where (`items` is empty until then).
@@ -357,6 +371,8 @@ impl List {
         List::with_cell(ListCell {
             items: RefCell::new(items),
             kind: ListKind::ArrayList,
+            view: None,
+            changes: Cell::new(0),
             mods: Cell::new(0),
             json: RefCell::new(None),
         })
@@ -367,9 +383,32 @@ impl List {
         List::with_cell(ListCell {
             items: RefCell::new(items),
             kind,
+            view: None,
+            changes: Cell::new(0),
             mods: Cell::new(0),
             json: RefCell::new(None),
         })
+    }
+
+    /// A `subList` view.
+    fn view(link: sublist::SubLink) -> List {
+        List::with_cell(ListCell {
+            items: RefCell::new(Vec::new()),
+            kind: ListKind::SubList,
+            view: Some(Box::new(link)),
+            changes: Cell::new(0),
+            mods: Cell::new(0),
+            json: RefCell::new(None),
+        })
+    }
+
+    fn link(&self) -> Option<&sublist::SubLink> {
+        self.0.view.as_deref()
+    }
+
+    /// The change counter (see [`ListCell::changes`]).
+    fn changes(&self) -> u32 {
+        self.0.changes.get()
     }
 
     /// Which Java class the list is.
@@ -383,6 +422,8 @@ impl List {
         List(Rc::new(ListCell {
             items: RefCell::new(Vec::new()),
             kind: ListKind::ArrayList,
+            view: None,
+            changes: Cell::new(0),
             mods: Cell::new(0),
             json: RefCell::new(Some(at)),
         }))
@@ -396,7 +437,9 @@ impl List {
 
     /// The items, converted from JSON first if the list is still backed by it.
     fn items(&self) -> &RefCell<Vec<Value>> {
-        if self.0.json.borrow().is_some()
+        if let Some(link) = self.link() {
+            self.refresh_view(link);
+        } else if self.0.json.borrow().is_some()
             && let Some(at) = self.0.json.borrow_mut().take()
         {
             *self.0.items.borrow_mut() = lazy::items(&at);
@@ -421,11 +464,12 @@ impl List {
     }
 
     /// Changes the items; `structural` changes (size changes) fail running iterations.
-    pub fn borrow_mut(&self, structural: bool) -> RefMut<'_, Vec<Value>> {
+    pub fn borrow_mut(&self, structural: bool) -> sublist::ItemsMut<'_> {
         if structural {
             self.0.mods.set(self.0.mods.get().wrapping_add(1));
         }
-        self.items().borrow_mut()
+        self.0.changes.set(self.0.changes.get().wrapping_add(1));
+        sublist::ItemsMut::new(self.items().borrow_mut(), self, structural)
     }
 
     /// Number of items.
@@ -433,7 +477,7 @@ impl List {
         if let Some(at) = &*self.0.json.borrow() {
             return lazy::len(at);
         }
-        self.0.items.borrow().len()
+        self.items().borrow().len()
     }
 
     /// Whether there are no items.
