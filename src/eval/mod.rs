@@ -764,6 +764,20 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             Iter(Rc<JavaIter>),
         }
         let source = match self.eval(&f.iterable)? {
+            // Velocity finds the stream's `iterator()` but may not call it.
+            Value::List(l) if l.kind().is_stream() => {
+                return Err(self.error(
+                    ErrorKind::MethodFailed {
+                        method: "iterator".into(),
+                        class: l.kind().simple_name(),
+                        reason: format!(
+                            "java.lang.IllegalAccessException: {} is not accessible",
+                            l.kind().class_name()
+                        ),
+                    },
+                    f.span,
+                ));
+            }
             Value::List(l) => Source::List(l),
             // Iterating a map iterates its values.
             Value::Map(m) => Source::Iter(Rc::new(JavaIter::new(

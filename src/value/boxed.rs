@@ -90,6 +90,60 @@ fn in_category(c: char, class: &'static str) -> bool {
         .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)).unwrap_or(false))
 }
 
+/// `Character.getType`: the general category as Java numbers it.
+fn general_category(c: char) -> i32 {
+    use std::sync::LazyLock;
+    // (Java's constants, in the order of the groups below; 17 is unused.)
+    const CATEGORIES: [(&str, i32); 29] = [
+        ("Lu", 1),
+        ("Ll", 2),
+        ("Lt", 3),
+        ("Lm", 4),
+        ("Lo", 5),
+        ("Mn", 6),
+        ("Me", 7),
+        ("Mc", 8),
+        ("Nd", 9),
+        ("Nl", 10),
+        ("No", 11),
+        ("Zs", 12),
+        ("Zl", 13),
+        ("Zp", 14),
+        ("Cc", 15),
+        ("Cf", 16),
+        ("Co", 18),
+        ("Cs", 19),
+        ("Pd", 20),
+        ("Ps", 21),
+        ("Pe", 22),
+        ("Pc", 23),
+        ("Po", 24),
+        ("Sm", 25),
+        ("Sc", 26),
+        ("Sk", 27),
+        ("So", 28),
+        ("Pi", 29),
+        ("Pf", 30),
+    ];
+    static RE: LazyLock<Option<fancy_regex::Regex>> = LazyLock::new(|| {
+        let groups: Vec<String> = CATEGORIES
+            .iter()
+            .map(|(name, _)| format!(r"(\p{{{name}}})"))
+            .collect();
+        fancy_regex::Regex::new(&format!("^(?:{})$", groups.join("|"))).ok()
+    });
+    let mut buf = [0u8; 4];
+    let text = c.encode_utf8(&mut buf);
+    let Some(caps) = RE.as_ref().and_then(|re| re.captures(text).ok().flatten()) else {
+        return 0;
+    };
+    CATEGORIES
+        .iter()
+        .enumerate()
+        .find(|(i, _)| caps.get(i + 1).is_some())
+        .map_or(0, |(_, (_, n))| *n)
+}
+
 /// The value of a decimal digit of any script (`Character.digit(c, 10)`): digits come in
 /// runs of ten from zero, so it is the distance from the start of the run, modulo ten.
 fn decimal_value(c: char) -> Option<u32> {
@@ -631,6 +685,17 @@ fn character(name: &str, v: &Value) -> Option<Result<Value, Thrown>> {
             .into_iter()
             .peekable())))),
         "getNumericValue" => Some(Ok(Value::Int(digit(c, 36).map_or(-1, |d| d as i32)))),
+        "getType" => Some(Ok(Value::Int(general_category(c)))),
+        "toChars" if code_point => {
+            let mut units = [0u16; 2];
+            Some(Ok(Value::List(super::List::array(
+                super::ListKind::Chars,
+                c.encode_utf16(&mut units)
+                    .iter()
+                    .map(|&u| Value::Char(char::from_u32(u32::from(u)).unwrap_or('?')))
+                    .collect(),
+            ))))
+        }
         "valueOf" if !code_point => Some(Ok(Value::Char(c))),
         "toString" => Some(Ok(string(c.to_string()))),
         "hashCode" if !code_point => Some(Ok(Value::Int(c as i32))),

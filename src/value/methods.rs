@@ -702,10 +702,18 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
             }
             string(&s.repeat(*n as usize))
         }
+        // An array of objects as the only argument is the varargs array itself.
+        ("format", [Value::Str(fmt), Value::List(l)])
+            if matches!(l.kind(), ListKind::Strings | ListKind::Objects) =>
+        {
+            string(&crate::java::format::java_format(fmt, &l.borrow())?)
+        }
         ("format", [Value::Str(fmt), rest @ ..]) => {
             string(&crate::java::format::java_format(fmt, rest)?)
         }
-        ("valueOf", [x]) => Value::Str(Arc::from(x.to_java_string())),
+        ("valueOf", [x]) if !matches!(x, Value::List(l) if l.kind() == ListKind::Chars) => {
+            Value::Str(Arc::from(x.to_java_string()))
+        }
         ("join", [Value::Str(sep), rest @ ..]) => {
             // (Written piece by piece and checked as it grows: the items can be many
             // references to one large string.)
@@ -742,6 +750,30 @@ fn string_method(s: &Arc<str>, name: &str, args: &[Value]) -> CallResult {
         ("getBytes", []) => bytes(s.as_bytes()),
         ("getBytes", [Value::Str(charset)]) => bytes(&encode(s, charset)?),
         ("getBytes", [Value::Null]) => return Err(npe()),
+        ("chars", []) => Value::List(List::array(
+            ListKind::IntStream,
+            s.encode_utf16().map(|u| Value::Int(i32::from(u))).collect(),
+        )),
+        ("codePoints", []) => Value::List(List::array(
+            ListKind::IntStream,
+            s.chars().map(|c| Value::Int(c as i32)).collect(),
+        )),
+        ("lines", []) => Value::List(List::array(ListKind::Stream, java_lines(s))),
+        ("offsetByCodePoints", [i, n]) => match (int_arg(i), int_arg(n)) {
+            (Some(i), Some(n)) => Value::Int(offset_by_code_points(s, i, n)?),
+            _ => Value::Null,
+        },
+        ("valueOf" | "copyValueOf", [Value::List(chars)]) if chars.kind() == ListKind::Chars => {
+            string(&char_units(&chars.borrow(), 0, chars.len() as i64)?)
+        }
+        ("valueOf" | "copyValueOf", [Value::List(chars), off, count])
+            if chars.kind() == ListKind::Chars =>
+        {
+            match (int_arg(off), int_arg(count)) {
+                (Some(off), Some(count)) => string(&char_units(&chars.borrow(), off, count)?),
+                _ => Value::Null,
+            }
+        }
         ("toCharArray", []) => Value::List(List::array(
             ListKind::Chars,
             s.encode_utf16()
@@ -760,6 +792,83 @@ fn split_value(parts: Vec<String>) -> Value {
             .map(|p| Value::Str(Arc::from(p)))
             .collect(),
     ))
+}
+
+/// `String.lines()`: the lines without their terminators (`\n`, `\r`, `\r\n`).
+fn java_lines(s: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        out.push(Value::str(rest.get(..end).unwrap_or("")));
+        let after = rest.get(end..).unwrap_or("");
+        rest = after
+            .strip_prefix("\r\n")
+            .or_else(|| after.strip_prefix('\n'))
+            .or_else(|| after.strip_prefix('\r'))
+            .unwrap_or(after);
+    }
+    out
+}
+
+/// `String.offsetByCodePoints(index, codePointOffset)`.
+fn offset_by_code_points(s: &str, index: i64, offset: i64) -> Result<i32, Thrown> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let len = units.len() as i64;
+    if index < 0 || index > len {
+        return Err("java.lang.IndexOutOfBoundsException".into());
+    }
+    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
+    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
+    let unit = |k: i64| units.get(k as usize).copied().unwrap_or(0);
+    let mut at = index;
+    if offset >= 0 {
+        for _ in 0..offset {
+            if at >= len {
+                return Err("java.lang.IndexOutOfBoundsException".into());
+            }
+            at += if is_high(unit(at)) && at + 1 < len && is_low(unit(at + 1)) {
+                2
+            } else {
+                1
+            };
+        }
+    } else {
+        for _ in 0..-offset {
+            if at <= 0 {
+                return Err("java.lang.IndexOutOfBoundsException".into());
+            }
+            at -= if is_low(unit(at - 1)) && at >= 2 && is_high(unit(at - 2)) {
+                2
+            } else {
+                1
+            };
+        }
+    }
+    Ok(at as i32)
+}
+
+/// `String.valueOf(char[], offset, count)`.
+fn char_units(chars: &[Value], offset: i64, count: i64) -> Result<String, Thrown> {
+    let len = chars.len() as i64;
+    if offset < 0 || count < 0 || offset > len - count {
+        return Err(format!(
+            "java.lang.StringIndexOutOfBoundsException: offset {offset}, count {count}, length {len}"
+        ));
+    }
+    let units: Vec<u16> = chars
+        .iter()
+        .skip(offset as usize)
+        .take(count as usize)
+        .map(|c| match c {
+            Value::Char(c) => {
+                let mut buf = [0u16; 2];
+                c.encode_utf16(&mut buf).first().copied().unwrap_or(0)
+            }
+            _ => 0,
+        })
+        .collect();
+    Ok(lossy_utf16(&units))
 }
 
 /// A `byte[]` (Java bytes are signed).
@@ -1239,6 +1348,9 @@ fn map_method(m: &Map, name: &str, args: &[Value]) -> CallResult {
 /// A method of an array, which Velocity calls through a fixed-size `List` view of it
 /// (`ArrayListWrapper`): what would add or remove elements throws.
 fn array_method(l: &List, name: &str, args: &[Value]) -> CallResult {
+    if l.kind().is_stream() {
+        return Ok(stream_method(l, name, args));
+    }
     let before = (l.mods(), l.borrow().clone());
     let unsupported = || "java.lang.UnsupportedOperationException".to_string();
     if matches!(name, "add" | "addAll" | "addFirst" | "addLast") {
@@ -1260,6 +1372,21 @@ fn array_method(l: &List, name: &str, args: &[Value]) -> CallResult {
             Ok(iterator(Source::List(l.clone()), name == "listIterator", 0))
         }
         other => other,
+    }
+}
+
+/// The terminal operations of a stream that need no lambda.
+fn stream_method(l: &List, name: &str, args: &[Value]) -> Value {
+    match (name, args) {
+        ("count", []) => Value::Long(l.len() as i64),
+        ("sum", []) if l.kind() == ListKind::IntStream => Value::Int(
+            l.borrow()
+                .iter()
+                .filter_map(int_arg)
+                .fold(0i32, |a, b| a.wrapping_add(b as i32)),
+        ),
+        ("toArray", []) => Value::List(List::array(ListKind::Objects, l.borrow().clone())),
+        _ => Value::Null,
     }
 }
 

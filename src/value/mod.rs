@@ -221,6 +221,10 @@ pub(crate) enum ListKind {
     Objects,
     /// `java.util.ArrayList$SubList`, a live window on another list.
     SubList,
+    /// An `IntStream` (`chars()`, `codePoints()`).
+    IntStream,
+    /// A `Stream` (`lines()`).
+    Stream,
 }
 
 impl ListKind {
@@ -233,6 +237,8 @@ impl ListKind {
             ListKind::Bytes => "[B",
             ListKind::Objects => "[Ljava.lang.Object;",
             ListKind::SubList => "java.util.ArrayList$SubList",
+            ListKind::IntStream => "java.util.stream.IntPipeline$Head",
+            ListKind::Stream => "java.util.stream.ReferencePipeline$Head",
         }
     }
 
@@ -245,7 +251,13 @@ impl ListKind {
             ListKind::Bytes => "byte[]",
             ListKind::Objects => "Object[]",
             ListKind::SubList => "SubList",
+            ListKind::IntStream | ListKind::Stream => "Head",
         }
+    }
+
+    /// Whether this is a stream (`#foreach` cannot iterate one).
+    pub(crate) fn is_stream(self) -> bool {
+        matches!(self, ListKind::IntStream | ListKind::Stream)
     }
 
     /// Whether this is a Java array.
