@@ -95,6 +95,9 @@ pub enum Node {
     Define(Box<Define>),
     /// A call of a macro defined in the template (`velocity` profile).
     MacroCall(Box<MacroCall>),
+    /// `#name(args)` naming no macro of the template: a call if `#evaluate`d text has
+    /// defined `name` by the time it renders, else its own text (`velocity` profile).
+    LateCall(Box<LateCall>),
     /// `#evaluate(string)` (`velocity` profile).
     Evaluate(Box<Evaluate>),
     /// `#parse(...)` / `#include(...)`: there are no resources to read, so rendering fails.
@@ -117,6 +120,7 @@ impl Node {
             Node::Return(r) => r.span,
             Node::Define(d) => d.span,
             Node::MacroCall(c) => c.span,
+            Node::LateCall(c) => c.call.span,
             Node::Evaluate(e) => e.span,
             Node::Include(i) => i.span,
             Node::Invalid(i) => i.span,
@@ -250,6 +254,17 @@ pub struct MacroCall {
     pub body: Option<Block>,
     /// Where the call is.
     pub span: Span,
+}
+
+/// A call that finds its macro when it renders (see [`Node::LateCall`]).
+#[derive(Debug, Clone)]
+pub struct LateCall {
+    /// The macro name.
+    pub name: Arc<str>,
+    /// The call, its macro index to be found.
+    pub call: MacroCall,
+    /// The source text, rendered when no such macro exists.
+    pub text: Box<str>,
 }
 
 /// `#evaluate(arg)`.

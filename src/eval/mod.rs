@@ -175,6 +175,8 @@ pub(crate) struct Evaluator<'t, 'c> {
     vars: Vec<Value>,
     /// Names, when `#evaluate` has added some beyond the template's.
     extra_names: Option<ast::Names>,
+    /// Macros `#evaluate`d text has defined, indexed after the template's.
+    extra_macros: Vec<Option<ast::MacroDef>>,
     /// The render's input variables, for names that only `#evaluate`d text uses.
     inputs: &'t serde_json::Map<String, serde_json::Value>,
     frames: Vec<Frame>,
@@ -214,6 +216,7 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             profile: engine.profile,
             vars,
             extra_names: None,
+            extra_macros: Vec::new(),
             inputs,
             frames: Vec::new(),
             out: String::with_capacity(capacity),
@@ -481,6 +484,7 @@ impl<'t, 'c> Evaluator<'t, 'c> {
                 Ok(())
             }
             Node::MacroCall(c) => self.call_macro(c),
+            Node::LateCall(c) => self.late_call(c),
             Node::Evaluate(e) => self.evaluate(&e.arg, e.span),
             Node::Include(i) => {
                 let what = match &i.arg {
@@ -877,18 +881,47 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         result
     }
 
+    /// The macro at `index`: the template's, then those `#evaluate` defined.
+    fn macro_def(&self, index: usize) -> Option<&ast::MacroDef> {
+        let own = self.template.macros.len();
+        match index.checked_sub(own) {
+            None => self.template.macros.get(index),
+            Some(i) => self.extra_macros.get(i)?.as_ref(),
+        }
+    }
+
+    fn late_call(&mut self, c: &ast::LateCall) -> Eval<()> {
+        let own = self.template.macros.len();
+        let found = self
+            .extra_macros
+            .iter()
+            .position(|m| m.as_ref().is_some_and(|m| m.name == c.name));
+        match found {
+            Some(i) => {
+                let call = MacroCall {
+                    index: own + i,
+                    ..c.call.clone()
+                };
+                self.call_macro(&call)
+            }
+            None => self.write(&c.text, c.call.span),
+        }
+    }
+
     fn call_macro(&mut self, c: &MacroCall) -> Eval<()> {
-        let Some(def) = self.template.macros.get(c.index) else {
+        let Some((params, body)) = self
+            .macro_def(c.index)
+            .map(|def| (def.params.clone(), def.body.clone()))
+        else {
             return Ok(());
         };
         self.enter(c.span)?;
         self.frames.push(Frame {
-            params: def.params.clone(),
+            params,
             args: c.args.clone(),
             unbound: Vec::new(),
             body: c.body.clone(),
         });
-        let body = def.body.clone();
         let r = self.render_block(&body);
         self.frames.pop();
         self.recursion -= 1;
@@ -919,6 +952,11 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             .macros
             .iter()
             .map(|m| m.name.clone())
+            .chain(
+                self.extra_macros
+                    .iter()
+                    .map(|m| m.as_ref().map_or_else(|| Arc::from(""), |m| m.name.clone())),
+            )
             .collect();
         let parsed = crate::parser::parse_fragment(
             &text,
@@ -941,12 +979,15 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         let r = match parsed {
             // (The fragment's positions are in its own text: its errors point at the
             // `#evaluate` instead, not at the same offset of this template.)
-            Ok(block) => self.render_block(&block).map_err(|flow| match flow {
-                Flow::Error(e) => Flow::Error(
-                    e.with_location(crate::Location::of(self.source, span.start as usize)),
-                ),
-                other => other,
-            }),
+            Ok((block, defined)) => {
+                self.extra_macros.extend(defined);
+                self.render_block(&block).map_err(|flow| match flow {
+                    Flow::Error(e) => Flow::Error(
+                        e.with_location(crate::Location::of(self.source, span.start as usize)),
+                    ),
+                    other => other,
+                })
+            }
             // Velocity throws the fragment's ParseErrorException from the render.
             Err(e) => Err(self.error(
                 ErrorKind::Syntax {

@@ -10,7 +10,7 @@ use super::diagnostics::{explain, syntax};
 use super::{ParseOptions, Rule};
 use crate::ast::{
     self, BinOp, Binary, Block, Break, Define, Evaluate, Expr, Foreach, If, Include, Interpolated,
-    Invalid, MacroCall, MacroDef, Method, Names, Node, Part, Reference, Return, Set,
+    Invalid, LateCall, MacroCall, MacroDef, Method, Names, Node, Part, Reference, Return, Set,
 };
 use crate::error::{Error, Result};
 use crate::span::Span;
@@ -76,6 +76,9 @@ pub(super) struct Lowerer<'s, 'n> {
     /// Macros that calls bind to (none when the profile disables macros).
     macro_index: HashMap<Arc<str>, usize>,
     macros: Vec<Option<MacroDef>>,
+    /// Macro slots from this index on take definitions (an `#evaluate`d fragment defines
+    /// only the names that are new to the render).
+    record_from: usize,
     /// Every macro name defined in the template (they make `\#name` an escape).
     macro_names: Arc<[Arc<str>]>,
     /// Interpolated strings nest templates; bounded like any other nesting.
@@ -113,6 +116,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             options,
             names,
             macros: vec![None; macro_index.len()],
+            record_from: 0,
             macro_index,
             macro_names: macro_names.into(),
             string_depth: 0,
@@ -123,6 +127,16 @@ impl<'s, 'n> Lowerer<'s, 'n> {
     /// The macro definitions, indexed as the calls refer to them.
     pub(super) fn finish_macros(self) -> Result<Vec<MacroDef>> {
         Ok(self.macros.into_iter().flatten().collect())
+    }
+
+    /// Only macro slots from `start` on take definitions.
+    pub(super) fn record_macros_from(&mut self, start: usize) {
+        self.record_from = start;
+    }
+
+    /// The definitions of the slots from `start` on, by slot.
+    pub(super) fn finish_fragment_macros(self, start: usize) -> Vec<Option<MacroDef>> {
+        self.macros.into_iter().skip(start).collect()
     }
 
     pub(super) fn template(&mut self, root: Pair<'_, Rule>) -> Result<Block> {
@@ -228,6 +242,7 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             names: &mut *self.names,
             macro_index: self.macro_index.clone(),
             macros: Vec::new(),
+            record_from: 0,
             macro_names: self.macro_names.clone(),
             string_depth: self.string_depth + 1,
             operators_open: self.operators_open,
@@ -556,7 +571,9 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         let index = self.macro_index.get(name.as_str()).copied();
         // Only the template's own pass records definitions (nested string templates and
         // #evaluate fragments have no macro table of their own).
-        if let Some(slot) = index.and_then(|i| self.macros.get_mut(i))
+        if let Some(slot) = index
+            .filter(|&i| i >= self.record_from)
+            .and_then(|i| self.macros.get_mut(i))
             && slot.is_none()
         {
             *slot = Some(MacroDef {
@@ -588,8 +605,25 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             || self.macro_index.contains_key(name.as_str());
         if !known {
             // Unknown names must still have well-formed arguments, as in Velocity.
-            if let Some(c) = call {
-                self.directive_args(&name, c)?;
+            let args = match call {
+                Some(c) => Some(self.directive_args(&name, c)?),
+                None => None,
+            };
+            // With parentheses, it may name a macro an `#evaluate` defines before it runs.
+            if let Some(args) = args
+                && profile.evaluate_enabled()
+                && profile.macros_enabled()
+            {
+                return Ok(Node::LateCall(Box::new(LateCall {
+                    name: Arc::from(name.as_str()),
+                    call: MacroCall {
+                        index: usize::MAX,
+                        args: args.into_iter().map(DirArg::into_expr).collect(),
+                        body: None,
+                        span,
+                    },
+                    text: whole.into(),
+                })));
             }
             return Ok(Node::Text(whole.into(), span));
         }

@@ -107,18 +107,32 @@ pub(crate) mod builtin {
 
 /// Parses template text at render time (`#evaluate`), numbering new names after the
 /// template's own and binding calls to the template's macros.
+///
+/// Macros the fragment defines under new names are returned, indexed after `macro_names`
+/// (Velocity keeps them for the rest of the render).
 pub(crate) fn parse_fragment(
     source: &str,
     profile: Profile,
     max_depth: usize,
     names: &mut ast::Names,
     macro_names: &[std::sync::Arc<str>],
-) -> Result<ast::Block> {
+) -> Result<(ast::Block, Vec<Option<ast::MacroDef>>)> {
     let options = ParseOptions { profile, max_depth };
     check_depth(source, max_depth)?;
     let root = parse_rule(Rule::template, source)?;
-    let mut lowerer = lower::Lowerer::new(source, &options, names, macro_names);
-    lowerer.template(root)
+    let mut all_names = macro_names.to_vec();
+    if source.contains("macro") {
+        for name in lower::macro_names(root.clone()) {
+            if !all_names.contains(&name) {
+                all_names.push(name);
+            }
+        }
+    }
+    let mut lowerer = lower::Lowerer::new(source, &options, names, &all_names);
+    lowerer.record_macros_from(macro_names.len());
+    let block = lowerer.template(root)?;
+    let defined = lowerer.finish_fragment_macros(macro_names.len());
+    Ok((block, defined))
 }
 
 fn check_depth(source: &str, max_depth: usize) -> Result<()> {
