@@ -600,16 +600,27 @@ impl<'t, 'c> Evaluator<'t, 'c> {
     fn render_value(&mut self, r: &Reference, value: Value) -> Eval<()> {
         if r.escapes > 0 {
             if value.is_null() {
-                for _ in 0..r.escapes {
+                // Velocity writes half the backslashes, then for an escaped reference (an
+                // odd count) one more and its text; else the half again and, unless quiet,
+                // the text.
+                let half = r.escapes / 2;
+                let escaped = r.escapes % 2 == 1;
+                let count = if escaped { half + 1 } else { 2 * half };
+                for _ in 0..count {
                     self.out.push('\\');
                 }
-                return self.write(&r.literal, r.span);
+                if r.quiet && !escaped {
+                    return Ok(());
+                }
+                let literal = self.null_literal(r);
+                return self.write(&literal, r.span);
             }
             for _ in 0..r.escapes / 2 {
                 self.out.push('\\');
             }
             if r.escapes % 2 == 1 {
-                return self.write(&r.literal, r.span);
+                let literal = self.null_literal(r);
+                return self.write(&literal, r.span);
             }
         }
         match value {

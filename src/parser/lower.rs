@@ -186,8 +186,11 @@ impl<'s, 'n> Lowerer<'s, 'n> {
                 }
                 Rule::text | Rule::plain_text | Rule::stray => text.push(p.as_str(), span),
                 Rule::quiet_bang => text.push("$", span),
-                Rule::line_comment | Rule::block_comment | Rule::dollar_drop | Rule::quiet_drop => {
-                }
+                Rule::line_comment
+                | Rule::block_comment
+                | Rule::dollar_drop
+                | Rule::hash_drop
+                | Rule::quiet_drop => {}
                 Rule::escaped_dir => text.push(&self.escaped_directive(p.as_str()), span),
                 Rule::escape_pairs => {
                     let n = p.as_str().len() / 2;
