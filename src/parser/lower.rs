@@ -139,6 +139,24 @@ impl<'s, 'n> Lowerer<'s, 'n> {
         self.macros.into_iter().skip(start).collect()
     }
 
+    /// Whether a comment that runs to the end of the template makes Velocity's lexer fail:
+    /// `#*` with nothing after it, a `##` comment whose last character is `$` or `#`, or
+    /// an empty `##` right after a property (where `##` is text that needs more).
+    fn lexical_error_at_end(&self, p: &Pair<'_, Rule>, property_before: bool) -> bool {
+        let text = p.as_str();
+        if p.as_span().end() != self.src.len() {
+            return false;
+        }
+        match p.as_rule() {
+            Rule::block_comment => text == "#*",
+            _ => {
+                let body = &text[2..];
+                (body.ends_with(['$', '#']) && !body.ends_with(['\n', '\r']))
+                    || (property_before && body.is_empty())
+            }
+        }
+    }
+
     pub(super) fn template(&mut self, root: Pair<'_, Rule>) -> Result<Block> {
         let block = root
             .into_inner()
@@ -171,6 +189,15 @@ impl<'s, 'n> Lowerer<'s, 'n> {
             let span = self.span(&p);
             let property_before = after_property.take() == Some(starts);
             match p.as_rule() {
+                Rule::line_comment | Rule::block_comment
+                    if self.string_depth == 0 && self.lexical_error_at_end(&p, property_before) =>
+                {
+                    return Err(self.error_at(
+                        self.src.len(),
+                        "the template ends inside a comment (Velocity's lexer fails there)"
+                            .to_string(),
+                    ));
+                }
                 Rule::line_comment if property_before => {
                     text.push("##", span);
                     let rest = &p.as_str()[2..];
