@@ -1125,6 +1125,9 @@ impl<'t, 'c> Evaluator<'t, 'c> {
                 Value::Int(i) => Some(i64::from(*i)),
                 Value::Long(l) => Some(i64::from(*l as i32)),
                 Value::Double(d) => Some(i64::from(*d as i32)),
+                Value::Float(f) => Some(i64::from(*f as i32)),
+                Value::Short(i) => Some(i64::from(*i)),
+                Value::Byte(i) => Some(i64::from(*i)),
                 _ => None,
             }
         };

@@ -479,6 +479,8 @@ impl Spec {
             Conversion::Decimal | Conversion::Octal | Conversion::Hex => match arg {
                 Value::Null => "null".into(),
                 Value::Int(i) => self.integer(i64::from(*i), 32)?,
+                Value::Short(i) => self.integer(i64::from(*i), 16)?,
+                Value::Byte(i) => self.integer(i64::from(*i), 8)?,
                 Value::Long(l) => self.integer(*l, 64)?,
                 Value::BigInt(b) => self.big_integer(b),
                 _ => return Err(self.mismatch(arg)),
@@ -489,6 +491,8 @@ impl Spec {
             | Conversion::HexFloat => match arg {
                 Value::Null => "null".into(),
                 Value::Double(d) => self.double(*d),
+                // (Formatter widens a float to double.)
+                Value::Float(f) => self.double(f64::from(*f)),
                 _ => return Err(self.mismatch(arg)),
             },
             Conversion::DateTime(c) => match arg {
@@ -535,10 +539,11 @@ impl Spec {
             _ => {
                 self.bad_flags(&[PARENS, SPACE, PLUS])?;
                 // Two's complement in the argument's width.
-                let unsigned = if bits == 32 {
-                    u64::from(v as u32)
-                } else {
-                    v as u64
+                let unsigned = match bits {
+                    8 => u64::from(v as u8),
+                    16 => u64::from(v as u16),
+                    32 => u64::from(v as u32),
+                    _ => v as u64,
                 };
                 let (digits, prefix) = if self.conversion == Conversion::Octal {
                     (format!("{unsigned:o}"), "0")

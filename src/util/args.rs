@@ -59,6 +59,9 @@ impl<'a> Args<'a> {
             Some(Value::Long(n)) => Ok(n),
             // Java's narrowing: towards zero, saturating, NaN as 0.
             Some(Value::Double(d)) => Ok(d as i64),
+            Some(Value::Float(f)) => Ok(f as i64),
+            Some(Value::Short(n)) => Ok(i64::from(n)),
+            Some(Value::Byte(n)) => Ok(i64::from(n)),
             _ => Err(self.fail()),
         }
     }
@@ -69,6 +72,9 @@ impl<'a> Args<'a> {
             Some(Value::Int(n)) => Ok(f64::from(n)),
             Some(Value::Long(n)) => Ok(n as f64),
             Some(Value::Double(d)) => Ok(d),
+            Some(Value::Float(f)) => Ok(f64::from(f)),
+            Some(Value::Short(n)) => Ok(f64::from(n)),
+            Some(Value::Byte(n)) => Ok(f64::from(n)),
             Some(Value::BigInt(b)) => Ok(b.to_string().parse().unwrap_or(f64::NAN)),
             _ => Err(self.fail()),
         }
@@ -116,7 +122,7 @@ pub(crate) fn java_text(v: &Value) -> Option<Cow<'_, str>> {
 /// a number (as `Long.valueOf`, else `Double.valueOf` would read it); `None` otherwise.
 pub(crate) fn number(v: &Value) -> Option<Value> {
     match v {
-        Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::BigInt(_) => Some(v.clone()),
+        _ if v.is_number() => Some(v.clone()),
         Value::Str(s) => crate::value::boxed::java_number(s),
         _ => None,
     }

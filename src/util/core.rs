@@ -262,7 +262,7 @@ fn is_empty(v: &Value, or_blank: bool) -> bool {
 fn type_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "Null",
-        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => "Number",
+        _ if v.is_number() => "Number",
         Value::Str(_) | Value::Char(_) => "String",
         Value::Map(_) => "Map",
         Value::List(_) => "List",

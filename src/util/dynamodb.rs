@@ -46,9 +46,7 @@ fn to_dynamodb_at(v: &Value, depth: usize, budget: &mut usize) -> Value {
         // {"NULL": true}, which is what we write.
         Value::Null => attr("NULL", Value::Bool(true)),
         Value::Str(_) | Value::Char(_) => attr("S", Value::Str(Arc::from(v.to_java_string()))),
-        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
-            attr("N", v.clone())
-        }
+        _ if v.is_number() => attr("N", v.clone()),
         Value::Bool(_) => attr("BOOL", v.clone()),
         Value::Map(m) => attr("M", map_values(m, depth, budget)),
         other => match other.collection_items() {

@@ -87,7 +87,7 @@ fn attribute(v: &Value, out: &mut String, depth: usize, jd: usize) {
             converted = Value::str(&v.to_java_string());
             ("S", Some(&converted))
         }
-        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => ("N", Some(v)),
+        _ if v.is_number() => ("N", Some(v)),
         Value::Bool(_) => ("BOOL", Some(v)),
         Value::Map(_) => ("M", None),
         Value::List(_) => ("L", None),

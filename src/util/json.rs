@@ -120,6 +120,17 @@ pub(crate) fn write_at(v: &Value, out: &mut String, depth: usize) {
                 out.push('"');
             }
         }
+        Value::Float(f) => {
+            if f.is_finite() {
+                crate::value::format::write_float(*f, out)
+            } else {
+                out.push('"');
+                crate::value::format::write_float(*f, out);
+                out.push('"');
+            }
+        }
+        Value::Short(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::Byte(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Value::Str(s) => write_string(s, out),
         Value::Char(c) => {
             let mut b = [0u8; 4];

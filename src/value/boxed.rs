@@ -20,6 +20,9 @@ pub(super) enum Boxed {
     Double,
     Boolean,
     Character,
+    Float,
+    Short,
+    Byte,
 }
 
 fn string(s: impl Into<Arc<str>>) -> Value {
@@ -55,8 +58,35 @@ fn long(v: &Value) -> Option<i64> {
 fn double(v: &Value) -> Option<f64> {
     match v {
         Value::Double(d) => Some(*d),
+        Value::Float(f) => Some(f64::from(*f)),
         Value::Long(l) => Some(*l as f64),
         other => int(other).map(f64::from),
+    }
+}
+
+/// A `float` parameter: a `Float`, or an integer widened.
+fn float(v: &Value) -> Option<f32> {
+    match v {
+        Value::Float(f) => Some(*f),
+        Value::Long(l) => Some(*l as f32),
+        other => int(other).map(|i| i as f32),
+    }
+}
+
+/// A `short` parameter: a `Short` or `Byte`.
+fn short(v: &Value) -> Option<i16> {
+    match v {
+        Value::Short(i) => Some(*i),
+        Value::Byte(i) => Some(i16::from(*i)),
+        _ => None,
+    }
+}
+
+/// A `byte` parameter.
+fn byte(v: &Value) -> Option<i8> {
+    match v {
+        Value::Byte(i) => Some(*i),
+        _ => None,
     }
 }
 
@@ -402,6 +432,10 @@ pub(super) fn compare_to(target: &Value, other: &Value) -> Option<Result<Value, 
         (Value::Int(a), Value::Int(b)) => Ok(compare(a, b)),
         (Value::Long(a), Value::Long(b)) => Ok(compare(a, b)),
         (Value::Double(a), Value::Double(b)) => Ok(compare_doubles(*a, *b)),
+        (Value::Float(a), Value::Float(b)) => Ok(compare_doubles(f64::from(*a), f64::from(*b))),
+        // Short and Byte compare by subtraction.
+        (Value::Short(a), Value::Short(b)) => Ok(Value::Int(i32::from(*a) - i32::from(*b))),
+        (Value::Byte(a), Value::Byte(b)) => Ok(Value::Int(i32::from(*a) - i32::from(*b))),
         (Value::Bool(a), Value::Bool(b)) => Ok(compare(a, b)),
         (Value::Char(a), Value::Char(b)) => Ok(Value::Int(*a as i32 - *b as i32)),
         (Value::BigInt(a), Value::BigInt(b)) => Ok(compare(a, b)),
@@ -409,6 +443,9 @@ pub(super) fn compare_to(target: &Value, other: &Value) -> Option<Result<Value, 
             Value::Int(_)
             | Value::Long(_)
             | Value::Double(_)
+            | Value::Float(_)
+            | Value::Short(_)
+            | Value::Byte(_)
             | Value::Bool(_)
             | Value::Char(_)
             | Value::BigInt(_),
@@ -602,6 +639,97 @@ pub(super) fn static_method(
         (Boxed::Double, "longBitsToDouble", [v]) => {
             Ok(Value::Double(f64::from_bits(long(v)? as u64)))
         }
+        // Float.
+        (Boxed::Float, "parseFloat" | "valueOf", [v @ (Value::Str(_) | Value::Null)]) => {
+            parse_double(text(v)?).map(|d| Value::Float(d as f32))
+        }
+        (Boxed::Float, "valueOf", [v]) => Ok(Value::Float(float(v)?)),
+        (Boxed::Float, "toString", [v]) => Ok(Value::Str(Arc::from(
+            Value::Float(float(v)?).to_java_string(),
+        ))),
+        (Boxed::Float, "isNaN", [v]) => Ok(Value::Bool(float(v)?.is_nan())),
+        (Boxed::Float, "isInfinite", [v]) => Ok(Value::Bool(float(v)?.is_infinite())),
+        (Boxed::Float, "isFinite", [v]) => Ok(Value::Bool(float(v)?.is_finite())),
+        (Boxed::Float, "compare", [a, b]) => {
+            Ok(compare_doubles(f64::from(float(a)?), f64::from(float(b)?)))
+        }
+        (Boxed::Float, "max" | "min" | "sum", [a, b]) => {
+            let (a, b) = (float(a)?, float(b)?);
+            Ok(Value::Float(match name {
+                "max" | "min" if a.is_nan() || b.is_nan() => f32::NAN,
+                "max" => a.max(b),
+                "min" => a.min(b),
+                _ => a + b,
+            }))
+        }
+        (Boxed::Float, "floatToIntBits", [v]) => {
+            let v = float(v)?;
+            Ok(Value::Int(if v.is_nan() {
+                0x7fc00000
+            } else {
+                v.to_bits() as i32
+            }))
+        }
+        (Boxed::Float, "floatToRawIntBits", [v]) => Ok(Value::Int(float(v)?.to_bits() as i32)),
+        (Boxed::Float, "intBitsToFloat", [v]) => Ok(Value::Float(f32::from_bits(int(v)? as u32))),
+        (Boxed::Float, "hashCode", [v]) => Ok(Value::Int(super::methods::hash_code(
+            &Value::Float(float(v)?),
+        ))),
+        // Short and Byte.
+        (Boxed::Short | Boxed::Byte, "parseShort" | "parseByte" | "valueOf", [s])
+            if matches!(s, Value::Str(_) | Value::Null) && small_name_ok(class, name) =>
+        {
+            small(
+                class,
+                parse_integer(text(s)?, 10, i64::from(i32::MIN), i64::from(i32::MAX)),
+                text(s)?,
+                10,
+            )
+        }
+        (Boxed::Short | Boxed::Byte, "parseShort" | "parseByte" | "valueOf", [s, r])
+            if matches!(s, Value::Str(_) | Value::Null) && small_name_ok(class, name) =>
+        {
+            let r = int(r)?;
+            small(
+                class,
+                parse_integer(text(s)?, r, i64::from(i32::MIN), i64::from(i32::MAX)),
+                text(s)?,
+                r,
+            )
+        }
+        (Boxed::Short | Boxed::Byte, "decode", [s]) => small(
+            class,
+            decode(text(s)?, i64::from(i32::MIN), i64::from(i32::MAX)),
+            text(s)?,
+            10,
+        ),
+        (Boxed::Short, "valueOf", [v]) => Ok(Value::Short(short(v)?)),
+        (Boxed::Byte, "valueOf", [v]) => Ok(Value::Byte(byte(v)?)),
+        (Boxed::Short, "toString" | "hashCode", [v]) => {
+            let v = short(v)?;
+            Ok(if name == "hashCode" {
+                Value::Int(i32::from(v))
+            } else {
+                string(v.to_string())
+            })
+        }
+        (Boxed::Byte, "toString" | "hashCode", [v]) => {
+            let v = byte(v)?;
+            Ok(if name == "hashCode" {
+                Value::Int(i32::from(v))
+            } else {
+                string(v.to_string())
+            })
+        }
+        (Boxed::Short, "compare", [a, b]) => {
+            Ok(Value::Int(i32::from(short(a)?) - i32::from(short(b)?)))
+        }
+        (Boxed::Byte, "compare", [a, b]) => {
+            Ok(Value::Int(i32::from(byte(a)?) - i32::from(byte(b)?)))
+        }
+        (Boxed::Short, "toUnsignedInt", [v]) => Ok(Value::Int(i32::from(short(v)? as u16))),
+        (Boxed::Byte, "toUnsignedInt", [v]) => Ok(Value::Int(i32::from(byte(v)? as u8))),
+        (Boxed::Short, "reverseBytes", [v]) => Ok(Value::Short(short(v)?.swap_bytes())),
         // Boolean.
         (Boxed::Boolean, "parseBoolean", [s]) => Ok(Value::Bool(
             text(s)?.is_some_and(|s| s.eq_ignore_ascii_case("true")),
@@ -626,6 +754,38 @@ pub(super) fn static_method(
         _ => return None,
     };
     Some(result)
+}
+
+/// `parseShort` belongs to Short, `parseByte` to Byte; `valueOf` to both.
+fn small_name_ok(class: Boxed, name: &str) -> bool {
+    match name {
+        "parseShort" => class == Boxed::Short,
+        "parseByte" => class == Boxed::Byte,
+        _ => true,
+    }
+}
+
+/// A parsed `int` as a `Short` or `Byte`, or Java's range error.
+fn small(
+    class: Boxed,
+    parsed: Result<i64, Thrown>,
+    s: Option<&str>,
+    radix: i32,
+) -> Result<Value, Thrown> {
+    let v = parsed?;
+    let out_of_range = || {
+        format!(
+            "java.lang.NumberFormatException: Value out of range. Value:\"{}\" Radix:{radix}",
+            s.unwrap_or("")
+        )
+    };
+    if class == Boxed::Short {
+        i16::try_from(v)
+            .map(Value::Short)
+            .map_err(|_| out_of_range())
+    } else {
+        i8::try_from(v).map(Value::Byte).map_err(|_| out_of_range())
+    }
 }
 
 /// `parseInt` belongs to Integer, `parseLong` to Long; `valueOf` to both.

@@ -173,6 +173,12 @@ fn to_json_at(v: &Value, depth: usize, budget: &mut usize) -> serde_json::Value 
         Value::Double(d) => serde_json::Number::from_f64(*d)
             .map(J::Number)
             .unwrap_or(J::Null),
+        // (Through its decimal text, as Jackson writes it: 2.7f is 2.7, not 2.700000047...)
+        Value::Float(f) => serde_json::Number::from_f64(f.to_string().parse().unwrap_or(f64::NAN))
+            .map(J::Number)
+            .unwrap_or(J::Null),
+        Value::Short(i) => J::from(*i),
+        Value::Byte(i) => J::from(*i),
         Value::Str(s) => J::String(s.to_string()),
         Value::Char(c) => J::String(c.to_string()),
         Value::List(l) => J::Array(

@@ -24,6 +24,9 @@ pub(crate) fn write_java(v: &Value, out: &mut String, depth: usize) {
             let _ = write!(out, "{b}");
         }
         Value::Double(d) => write_double(*d, out),
+        Value::Float(f) => write_float(*f, out),
+        Value::Short(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::Byte(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Value::Str(s) => out.push_str(s),
         Value::Char(c) => out.push(*c),
         // An array prints as its class and identity hash, which no run can reproduce: its
@@ -105,6 +108,17 @@ fn write_map_part(v: &Value, map: &super::Map, out: &mut String, depth: usize) {
 /// Java's `Double.toString`: plain notation for 10^-3 <= |d| < 10^7, else `d.dddE±n`;
 /// always at least one digit after the point; the shortest digits that read back exactly.
 pub(crate) fn write_double(d: f64, out: &mut String) {
+    write_floating(d, || format!("{:e}", d.abs()), out)
+}
+
+/// Java's `Float.toString`: as [`write_double`], with the shortest digits of the `float`.
+pub(crate) fn write_float(f: f32, out: &mut String) {
+    write_floating(f64::from(f), || format!("{:e}", f.abs()), out)
+}
+
+/// `d` in Java's notation, `scientific` giving the shortest digits of its absolute value in
+/// its own precision (`1.2345e6`).
+fn write_floating(d: f64, scientific: impl FnOnce() -> String, out: &mut String) {
     if d.is_nan() {
         out.push_str("NaN");
         return;
@@ -118,8 +132,7 @@ pub(crate) fn write_double(d: f64, out: &mut String) {
         return;
     }
     // Shortest round-trip digits and decimal exponent, from Rust's formatter.
-    let mut sci = String::with_capacity(32);
-    let _ = write!(sci, "{:e}", d.abs());
+    let sci = scientific();
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();

@@ -32,6 +32,8 @@ pub(crate) fn void() -> Value {
 pub(super) fn int_arg(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) => Some(i64::from(*i)),
+        Value::Short(i) => Some(i64::from(*i)),
+        Value::Byte(i) => Some(i64::from(*i)),
         Value::Char(c) => Some(i64::from(u32::from(*c))),
         _ => None,
     }
@@ -227,9 +229,13 @@ pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
             ("setValue", [v]) => e.set_value(v.clone()),
             _ => Value::Null,
         }),
-        Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_) => {
-            number_method(target, name, args)
-        }
+        Value::Int(_)
+        | Value::Long(_)
+        | Value::BigInt(_)
+        | Value::Double(_)
+        | Value::Float(_)
+        | Value::Short(_)
+        | Value::Byte(_) => number_method(target, name, args),
         Value::Bool(b) => match (name, args) {
             ("booleanValue", []) => Ok(Value::Bool(*b)),
             ("compareTo", [o]) => boxed::compare_to(target, o).unwrap_or(Ok(Value::Null)),
@@ -299,6 +305,15 @@ fn hash_code_memo(
             }
         }
         Value::Int(i) => *i,
+        Value::Short(i) => i32::from(*i),
+        Value::Byte(i) => i32::from(*i),
+        Value::Float(f) => {
+            if f.is_nan() {
+                0x7fc00000
+            } else {
+                f.to_bits() as i32
+            }
+        }
         Value::Long(l) => (*l ^ (*l >> 32)) as i32,
         Value::Double(d) => {
             let bits = if d.is_nan() {
@@ -875,7 +890,7 @@ fn char_units(chars: &[Value], offset: i64, count: i64) -> Result<String, Thrown
 fn bytes(b: &[u8]) -> Value {
     Value::List(List::array(
         ListKind::Bytes,
-        b.iter().map(|&b| Value::Int(i32::from(b as i8))).collect(),
+        b.iter().map(|&b| Value::Byte(b as i8)).collect(),
     ))
 }
 
@@ -1454,6 +1469,9 @@ fn view_method(m: &Map, view: MapView, name: &str, args: &[Value]) -> CallResult
 fn number_method(n: &Value, name: &str, args: &[Value]) -> CallResult {
     let as_f64 = match n {
         Value::Int(i) => f64::from(*i),
+        Value::Short(i) => f64::from(*i),
+        Value::Byte(i) => f64::from(*i),
+        Value::Float(f) => f64::from(*f),
         Value::Long(l) => *l as f64,
         Value::Double(d) => *d,
         Value::BigInt(b) => b.to_string().parse().unwrap_or(f64::NAN),
@@ -1461,6 +1479,9 @@ fn number_method(n: &Value, name: &str, args: &[Value]) -> CallResult {
     };
     let as_i64 = match n {
         Value::Int(i) => i64::from(*i),
+        Value::Short(i) => i64::from(*i),
+        Value::Byte(i) => i64::from(*i),
+        Value::Float(f) => *f as i64,
         Value::Long(l) => *l,
         // Java's (long) cast saturates, like Rust's.
         Value::Double(d) => *d as i64,
@@ -1476,15 +1497,23 @@ fn number_method(n: &Value, name: &str, args: &[Value]) -> CallResult {
         }
         _ => 0,
     };
+    let as_i32 = match n {
+        Value::Double(d) => *d as i32,
+        Value::Float(f) => *f as i32,
+        _ => as_i64 as i32,
+    };
     Ok(match (name, args) {
-        ("intValue", []) => Value::Int(match n {
-            Value::Double(d) => *d as i32,
-            _ => as_i64 as i32,
-        }),
+        ("intValue", []) => Value::Int(as_i32),
         ("longValue", []) => Value::Long(as_i64),
-        ("doubleValue" | "floatValue", []) => Value::Double(as_f64),
-        ("shortValue", []) => Value::Int(i32::from(as_i64 as i16)),
-        ("byteValue", []) => Value::Int(i32::from(as_i64 as i8)),
+        ("doubleValue", []) => Value::Double(as_f64),
+        ("floatValue", []) => Value::Float(match n {
+            // (BigInteger.floatValue rounds the exact value once.)
+            Value::BigInt(b) => b.to_string().parse().unwrap_or(f32::NAN),
+            _ => as_f64 as f32,
+        }),
+        // Java narrows a floating value to short or byte through int.
+        ("shortValue", []) => Value::Short(as_i32 as i16),
+        ("byteValue", []) => Value::Byte(as_i32 as i8),
         ("isNaN", []) => Value::Bool(as_f64.is_nan()),
         ("isInfinite", []) => Value::Bool(as_f64.is_infinite()),
         ("compareTo", [other]) => return boxed::compare_to(n, other).unwrap_or(Ok(Value::Null)),
@@ -1493,6 +1522,9 @@ fn number_method(n: &Value, name: &str, args: &[Value]) -> CallResult {
                 Value::Long(_) => Boxed::Long,
                 Value::Double(_) => Boxed::Double,
                 Value::Int(_) => Boxed::Integer,
+                Value::Float(_) => Boxed::Float,
+                Value::Short(_) => Boxed::Short,
+                Value::Byte(_) => Boxed::Byte,
                 _ => return Ok(Value::Null),
             };
             return boxed::static_method(class, name, args).unwrap_or(Ok(Value::Null));

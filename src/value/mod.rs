@@ -53,6 +53,12 @@ pub enum Value {
     BigInt(Rc<BigInt>),
     /// `java.lang.Double`
     Double(f64),
+    /// `java.lang.Float` (from `floatValue()`, `Float.valueOf`...)
+    Float(f32),
+    /// `java.lang.Short` (from `shortValue()`...)
+    Short(i16),
+    /// `java.lang.Byte` (from `byteValue()`, the elements of `getBytes()`)
+    Byte(i8),
     /// `java.lang.String`
     Str(Arc<str>),
     /// `java.lang.Character` (from `String.charAt`)
@@ -988,6 +994,9 @@ impl Hash for Value {
             Value::Long(i) => (3u8, *i).hash(state),
             Value::BigInt(b) => (4u8, &**b).hash(state),
             Value::Double(d) => (5u8, canonical_bits(*d)).hash(state),
+            Value::Float(f) => (12u8, canonical_bits(f64::from(*f))).hash(state),
+            Value::Short(i) => (13u8, *i).hash(state),
+            Value::Byte(i) => (14u8, *i).hash(state),
             Value::Char(c) => (7u8, *c).hash(state),
             // Not the contents, nor even the size: hashing contents would recurse without end
             // on a collection that contains itself, and reading the size of a map while it is
@@ -1048,6 +1057,11 @@ fn equals_within(a: &Value, b: &Value, depth: usize, budget: &mut usize) -> bool
         (Value::Long(x), Value::Long(y)) => x == y,
         (Value::BigInt(x), Value::BigInt(y)) => x == y,
         (Value::Double(x), Value::Double(y)) => canonical_bits(*x) == canonical_bits(*y),
+        (Value::Float(x), Value::Float(y)) => {
+            canonical_bits(f64::from(*x)) == canonical_bits(f64::from(*y))
+        }
+        (Value::Short(x), Value::Short(y)) => x == y,
+        (Value::Byte(x), Value::Byte(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Char(x), Value::Char(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
@@ -1146,6 +1160,9 @@ impl Value {
                 | Value::Int(_)
                 | Value::Long(_)
                 | Value::Double(_)
+                | Value::Float(_)
+                | Value::Short(_)
+                | Value::Byte(_)
                 | Value::Char(_)
         )
     }
@@ -1154,7 +1171,13 @@ impl Value {
     pub fn is_number(&self) -> bool {
         matches!(
             self,
-            Value::Int(_) | Value::Long(_) | Value::BigInt(_) | Value::Double(_)
+            Value::Int(_)
+                | Value::Long(_)
+                | Value::BigInt(_)
+                | Value::Double(_)
+                | Value::Float(_)
+                | Value::Short(_)
+                | Value::Byte(_)
         )
     }
 
@@ -1172,6 +1195,9 @@ impl Value {
             Value::Long(_) => "Long",
             Value::BigInt(_) => "BigInteger",
             Value::Double(_) => "Double",
+            Value::Float(_) => "Float",
+            Value::Short(_) => "Short",
+            Value::Byte(_) => "Byte",
             Value::Str(_) => "String",
             Value::Char(_) => "Character",
             Value::List(l) => l.kind().simple_name(),
@@ -1197,6 +1223,9 @@ impl Value {
             Value::Long(_) => "java.lang.Long",
             Value::BigInt(_) => "java.math.BigInteger",
             Value::Double(_) => "java.lang.Double",
+            Value::Float(_) => "java.lang.Float",
+            Value::Short(_) => "java.lang.Short",
+            Value::Byte(_) => "java.lang.Byte",
             Value::Str(_) => "java.lang.String",
             Value::Char(_) => "java.lang.Character",
             Value::List(l) => l.kind().class_name(),

@@ -11,19 +11,28 @@ use crate::ast::BinOp;
 /// A number operand, widened for computing (a BigInteger is borrowed: most arithmetic
 /// never needs one, and copying it for every `+` cost more than the addition).
 enum Num<'a> {
-    /// Integer, with the rank of its class (0 Integer, 1 Long).
+    /// Integer, with the rank of its class (see [`wrap`]).
     Int(i64, u8),
     Big(&'a BigInt),
-    Double(f64),
+    /// Floating point, and whether it is a `Float`.
+    Double(f64, bool),
 }
+
+const BYTE: u8 = 0;
+const SHORT: u8 = 1;
+const INTEGER: u8 = 2;
+const LONG: u8 = 3;
 
 #[inline]
 fn num(v: &Value) -> Option<Num<'_>> {
     Some(match v {
-        Value::Int(i) => Num::Int(i64::from(*i), 0),
-        Value::Long(i) => Num::Int(*i, 1),
+        Value::Int(i) => Num::Int(i64::from(*i), INTEGER),
+        Value::Long(i) => Num::Int(*i, LONG),
         Value::BigInt(b) => Num::Big(b),
-        Value::Double(d) => Num::Double(*d),
+        Value::Double(d) => Num::Double(*d, false),
+        Value::Float(f) => Num::Double(f64::from(*f), true),
+        Value::Short(i) => Num::Int(i64::from(*i), SHORT),
+        Value::Byte(i) => Num::Int(i64::from(*i), BYTE),
         _ => return None,
     })
 }
@@ -32,7 +41,7 @@ fn to_f64(n: &Num) -> f64 {
     match n {
         Num::Int(i, _) => *i as f64,
         Num::Big(b) => b.to_string().parse().unwrap_or(f64::NAN),
-        Num::Double(d) => *d,
+        Num::Double(d, _) => *d,
     }
 }
 
@@ -40,14 +49,24 @@ fn to_big(n: &Num) -> BigInt {
     match n {
         Num::Int(i, _) => BigInt::from(*i),
         Num::Big(b) => (*b).clone(),
-        Num::Double(d) => BigInt::from(*d as i64),
+        Num::Double(d, _) => BigInt::from(*d as i64),
     }
 }
 
-/// Wraps an integer result in the larger operand class, promoting `Integer` to `Long`
-/// when it no longer fits (Velocity's `MathUtils.wrapPrimitive`).
+/// Wraps an integer result in the larger operand class, promoting `Byte` to `Short` to
+/// `Integer` to `Long` while it does not fit (Velocity's `MathUtils.wrapPrimitive`).
 fn wrap(result: i64, rank: u8) -> Value {
-    if rank == 0
+    if rank == BYTE
+        && let Ok(i) = i8::try_from(result)
+    {
+        return Value::Byte(i);
+    }
+    if rank <= SHORT
+        && let Ok(i) = i16::try_from(result)
+    {
+        return Value::Short(i);
+    }
+    if rank <= INTEGER
         && let Ok(i) = i32::try_from(result)
     {
         return Value::Int(i);
@@ -64,8 +83,10 @@ fn big(b: BigInt) -> Value {
 pub(crate) fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
     let (x, y) = (num(a)?, num(b)?);
     match (&x, &y) {
-        (Num::Double(_), _) | (_, Num::Double(_)) => {
+        (Num::Double(..), _) | (_, Num::Double(..)) => {
             let (p, q) = (to_f64(&x), to_f64(&y));
+            // Float with anything but a Double stays a Float.
+            let float = !matches!(x, Num::Double(_, false)) && !matches!(y, Num::Double(_, false));
             let r = match op {
                 BinOp::Add => p + q,
                 BinOp::Sub => p - q,
@@ -84,7 +105,11 @@ pub(crate) fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
                 }
                 _ => return None,
             };
-            Some(Value::Double(r))
+            Some(if float {
+                Value::Float(r as f32)
+            } else {
+                Value::Double(r)
+            })
         }
         (Num::Int(p, rp), Num::Int(q, rq)) => {
             let (p, q, rank) = (*p, *q, (*rp).max(*rq));
@@ -144,7 +169,7 @@ pub(crate) fn compare_numbers(a: &Value, b: &Value) -> Option<Ordering> {
     let (x, y) = (num(a)?, num(b)?);
     match (&x, &y) {
         (Num::Int(p, _), Num::Int(q, _)) => Some(p.cmp(q)),
-        (Num::Double(_), _) | (_, Num::Double(_)) => to_f64(&x).partial_cmp(&to_f64(&y)),
+        (Num::Double(..), _) | (_, Num::Double(..)) => to_f64(&x).partial_cmp(&to_f64(&y)),
         _ => Some(to_big(&x).cmp(&to_big(&y))),
     }
 }
