@@ -200,6 +200,20 @@ pub(crate) fn index(target: &Value, idx: &Value) -> CallResult {
 
 /// `$target.name(args)`.
 pub(crate) fn call(target: &Value, name: &str, args: &[Value]) -> CallResult {
+    let result = dispatch(target, name, args);
+    // Velocity 1.7 settles `toString` and `hashCode` with arguments no overload takes on
+    // Object's own method, whose invocation then fails.
+    if matches!(result, Ok(Value::Null))
+        && !args.is_empty()
+        && matches!(name, "toString" | "hashCode")
+        && !matches!(target, Value::Object(Object::Util(_) | Object::Block(_)))
+    {
+        return Err("java.lang.IllegalArgumentException: wrong number of arguments".into());
+    }
+    result
+}
+
+fn dispatch(target: &Value, name: &str, args: &[Value]) -> CallResult {
     // Methods every object has.
     match (name, args) {
         ("getClass", []) => return Ok(Value::Object(Object::Class(target.java_class_name()))),
