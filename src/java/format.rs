@@ -295,7 +295,12 @@ impl Spec {
                 other => return Err(unknown(&other.to_string())),
             }
         };
-        let upper = letter.is_ascii_uppercase() || (date && b[i - 2] == b'T');
+        // (For a date-time the suffix letter's case is its meaning; `%T` upper-cases.)
+        let upper = if date {
+            b.get(i.wrapping_sub(2)) == Some(&b'T')
+        } else {
+            letter.is_ascii_uppercase()
+        };
         Ok((
             Spec {
                 text,
@@ -461,7 +466,7 @@ impl Spec {
                 self.text_of(arg.to_java_string())
             }
             Conversion::Char => match arg {
-                Value::Null => "null".into(),
+                Value::Null => self.text_of("null".into()),
                 Value::Char(c) => self.case(c.to_string()),
                 Value::Int(i) => match char::from_u32(*i as u32) {
                     Some(c) if *i >= 0 => self.case(c.to_string()),
@@ -477,7 +482,7 @@ impl Spec {
                 _ => return Err(self.mismatch(arg)),
             },
             Conversion::Decimal | Conversion::Octal | Conversion::Hex => match arg {
-                Value::Null => "null".into(),
+                Value::Null => self.text_of("null".into()),
                 Value::Int(i) => self.integer(i64::from(*i), 32)?,
                 Value::Short(i) => self.integer(i64::from(*i), 16)?,
                 Value::Byte(i) => self.integer(i64::from(*i), 8)?,
@@ -489,14 +494,14 @@ impl Spec {
             | Conversion::Fixed
             | Conversion::General
             | Conversion::HexFloat => match arg {
-                Value::Null => "null".into(),
+                Value::Null => self.text_of("null".into()),
                 Value::Double(d) => self.double(*d),
                 // (Formatter widens a float to double.)
                 Value::Float(f) => self.double(f64::from(*f)),
                 _ => return Err(self.mismatch(arg)),
             },
             Conversion::DateTime(c) => match arg {
-                Value::Null => "null".into(),
+                Value::Null => self.text_of("null".into()),
                 Value::Long(ms) => self.case(date_time(c, *ms)),
                 _ => {
                     return Err(format!(
