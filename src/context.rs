@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Error, ErrorKind, Result};
+pub use crate::runtime::AuthMode;
 
 /// The input of a render, as JSON: the AppSync context (`$ctx` / `$context`: `arguments`,
 /// `identity`, `source`, `stash`, `result`, `prev`, `info`, `request`, `error`) and extra
@@ -28,95 +29,6 @@ pub struct Context {
     too_deep: OnceLock<bool>,
     /// The mode the identity implies, once inferred.
     inferred_mode: OnceLock<AuthMode>,
-}
-
-/// How the caller was authorized: AppSync's authorization types, by AWS's own names.
-/// It decides `$util.authType()` and the shape of `$ctx.identity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthMode {
-    /// `API_KEY`: `$ctx.identity` is not populated (null).
-    ApiKey,
-    /// `AWS_IAM`: identity with `accountId`, `userArn`, `cognitoIdentityId`...
-    AwsIam,
-    /// `AMAZON_COGNITO_USER_POOLS`: identity with `sub`, `username`, `claims`, `groups`...
-    AmazonCognitoUserPools,
-    /// `OPENID_CONNECT` (Auth0 and other OIDC providers): identity with `sub`, `issuer`,
-    /// `claims`.
-    OpenidConnect,
-    /// `AWS_LAMBDA`: identity with the authorizer's `resolverContext`.
-    AwsLambda,
-}
-
-impl AuthMode {
-    /// AWS's name (`OPENID_CONNECT`...).
-    pub fn name(self) -> &'static str {
-        match self {
-            AuthMode::ApiKey => "API_KEY",
-            AuthMode::AwsIam => "AWS_IAM",
-            AuthMode::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
-            AuthMode::OpenidConnect => "OPENID_CONNECT",
-            AuthMode::AwsLambda => "AWS_LAMBDA",
-        }
-    }
-
-    /// What `$util.authType()` returns. The developer guide documents the first four; for
-    /// Lambda authorization it documents none. `Lambda Authorization` is what the auth
-    /// resolvers of the Amplify GraphQL transformer v2 compare it with for `custom` rules,
-    /// and they run on AppSync in production.
-    pub fn util_auth_type(self) -> &'static str {
-        match self {
-            AuthMode::ApiKey => "API Key Authorization",
-            AuthMode::AwsIam => "IAM Authorization",
-            AuthMode::AmazonCognitoUserPools => "User Pool Authorization",
-            AuthMode::OpenidConnect => "Open ID Connect Authorization",
-            AuthMode::AwsLambda => "Lambda Authorization",
-        }
-    }
-
-    /// The mode an identity object's shape implies, for contexts that do not say.
-    pub fn infer(identity: Option<&serde_json::Value>) -> AuthMode {
-        let Some(serde_json::Value::Object(id)) = identity else {
-            return AuthMode::ApiKey;
-        };
-        // (Linear search: serde_json's maps hash with SipHash, and these nine lookups were
-        // 2.4k instructions of every new context.)
-        use crate::value::lazy::find;
-        let has = |k: &str| find(id, k).is_some();
-        if has("resolverContext") {
-            AuthMode::AwsLambda
-        } else if has("accountId") || has("userArn") || has("cognitoIdentityPoolId") {
-            AuthMode::AwsIam
-        } else if has("defaultAuthStrategy")
-            || has("groups")
-            || find(id, "claims")
-                .and_then(|c| c.as_object())
-                .is_some_and(|c| {
-                    find(c, "cognito:username").is_some() || find(c, "token_use").is_some()
-                })
-        {
-            AuthMode::AmazonCognitoUserPools
-        } else {
-            AuthMode::OpenidConnect
-        }
-    }
-}
-
-impl std::str::FromStr for AuthMode {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<AuthMode, String> {
-        Ok(match s {
-            "API_KEY" => AuthMode::ApiKey,
-            "AWS_IAM" => AuthMode::AwsIam,
-            "AMAZON_COGNITO_USER_POOLS" => AuthMode::AmazonCognitoUserPools,
-            "OPENID_CONNECT" => AuthMode::OpenidConnect,
-            "AWS_LAMBDA" => AuthMode::AwsLambda,
-            other => {
-                return Err(format!(
-                    "unknown auth mode `{other}` (expected API_KEY, AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA)"
-                ));
-            }
-        })
-    }
 }
 
 impl Context {

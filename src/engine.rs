@@ -8,86 +8,8 @@ use crate::parser::{self, ParseOptions};
 use crate::template::Template;
 use crate::{Context, Rendered};
 
-/// Which dialect of VTL to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Profile {
-    /// AWS AppSync (default): Velocity 1.7 with inline `#macro` disabled (a definition
-    /// renders nothing, a call renders as its own text), no `#evaluate`, `#parse` or
-    /// `#include` (they render as text), AppSync's `#return`, and `$util`/`$utils`.
-    #[default]
-    AppSync,
-    /// Stock Apache Velocity 1.7: macros, `#evaluate`, `#parse`/`#include` (which fail: there
-    /// are no resources); no `#return` and no `$util`.
-    Velocity,
-}
-
-impl Profile {
-    pub(crate) fn macros_enabled(self) -> bool {
-        self == Profile::Velocity
-    }
-
-    pub(crate) fn evaluate_enabled(self) -> bool {
-        self == Profile::Velocity
-    }
-
-    pub(crate) fn return_enabled(self) -> bool {
-        self == Profile::AppSync
-    }
-
-    /// Directive names besides the common ones (for escapes like `\#evaluate`).
-    pub(crate) fn extra_directives(self) -> &'static [&'static str] {
-        match self {
-            Profile::AppSync => &["return"],
-            Profile::Velocity => &["evaluate", "parse", "include"],
-        }
-    }
-}
-
-impl std::str::FromStr for Profile {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Profile, String> {
-        match s {
-            "appsync" => Ok(Profile::AppSync),
-            "velocity" => Ok(Profile::Velocity),
-            other => Err(format!(
-                "unknown profile `{other}` (expected appsync or velocity)"
-            )),
-        }
-    }
-}
-
-/// Where `$util.time.*` and friends get the current time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Clock {
-    /// The system clock, read once at the start of each render.
-    #[default]
-    System,
-    /// A fixed instant, in milliseconds since the Unix epoch (for reproducible output).
-    Fixed(i64),
-}
-
-impl Clock {
-    pub(crate) fn now_millis(&self) -> i64 {
-        match self {
-            Clock::System => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0),
-            Clock::Fixed(ms) => *ms,
-        }
-    }
-}
-
-/// Where `$util.autoId()` and other random helpers get randomness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum IdSource {
-    /// The operating system's randomness.
-    #[default]
-    Random,
-    /// A generator seeded afresh for every render: the same template and input render the
-    /// same ids.
-    Seeded(u64),
-}
+pub use crate::profile::Profile;
+pub use crate::runtime::{Clock, IdSource};
 
 /// Compiles templates; holds the profile, limits, clock and id source they run with.
 ///

@@ -66,9 +66,12 @@ mod error;
 mod eval;
 mod java;
 mod limits;
+mod output;
 mod parser;
+mod profile;
 mod rendered;
 mod resolver;
+mod runtime;
 mod span;
 mod template;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! [`Rendered`]: everything a render produced.
 
 use crate::error::Result;
-use crate::eval::AppendedError;
+use crate::runtime::{AppendedError, Extensions};
 
 /// The outcome of rendering a template (serializable, with camelCase names).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -26,7 +26,7 @@ pub struct Rendered {
     /// Headers set with `$util.http.addResponseHeader(s)`.
     pub response_headers: serde_json::Map<String, serde_json::Value>,
     /// Calls of `$extensions.*`.
-    pub extensions: crate::Extensions,
+    pub extensions: Extensions,
 }
 
 impl Rendered {
@@ -46,7 +46,7 @@ impl Rendered {
     pub fn to_json(&self) -> Result<serde_json::Value> {
         match &self.returned {
             Some(v) => Ok(v.clone()),
-            None => crate::resolver::parse_output(&self.output),
+            None => crate::output::parse_output(&self.output),
         }
     }
 }

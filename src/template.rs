@@ -159,7 +159,7 @@ impl Template {
             &inner.ast,
             &inner.source,
             &inner.name,
-            engine,
+            (&engine.limits, engine.profile),
             vars,
             context.vars_map(),
             &mut rt,

@@ -8,21 +8,19 @@
 // Reviewed for panics on input: `unbound` is resized to one entry per macro parameter before its write and `vars` is resized before writes; list writes are bounds-checked just before.
 #![allow(clippy::indexing_slicing)]
 
-mod runtime;
-
 use std::rc::Rc;
 use std::sync::Arc;
 
-pub(crate) use runtime::Runtime;
-pub use runtime::{AppendedError, Extensions};
+pub(crate) use crate::runtime::Runtime;
+pub use crate::runtime::{AppendedError, Extensions};
 
 use crate::ast::{
     self, BinOp, Block, Expr, Foreach, Interpolated, MacroCall, Node, Part, Reference, Set, VarId,
 };
-use crate::engine::Profile;
 use crate::error::{Error, ErrorKind, Limit};
 use crate::limits::Limits;
 use crate::parser::builtin;
+use crate::profile::Profile;
 use crate::span::Span;
 use crate::util::{self, Namespace};
 use crate::value::iter::{JavaIter, Source as IterSource};
@@ -201,7 +199,7 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         template: &'t ast::Template,
         source: &'t str,
         name: &'t str,
-        engine: &'t crate::Engine,
+        (limits, profile): (&'t Limits, Profile),
         vars: Vec<Value>,
         inputs: &'t serde_json::Map<String, serde_json::Value>,
         rt: &'t mut Runtime<'c>,
@@ -212,8 +210,8 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             template,
             source,
             name,
-            limits: &engine.limits,
-            profile: engine.profile,
+            limits,
+            profile,
             vars,
             extra_names: None,
             extra_macros: Vec::new(),
@@ -223,9 +221,9 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             rt,
             recursion: 0,
             total_iterations: 0,
-            fuel: engine.limits.max_operations.unwrap_or(u64::MAX),
+            fuel: limits.max_operations.unwrap_or(u64::MAX),
             string_start: None,
-            out_limit: engine.limits.max_output_bytes,
+            out_limit: limits.max_output_bytes,
         }
     }
 

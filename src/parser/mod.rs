@@ -11,9 +11,9 @@ mod lower;
 
 use pest::Parser as _;
 
-use crate::Profile;
 use crate::ast;
 use crate::error::{ErrorKind, Limit, Result};
+use crate::profile::Profile;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/vtl.pest"]

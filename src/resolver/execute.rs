@@ -16,10 +16,10 @@ use std::sync::Arc;
 use serde_json::Value as J;
 
 use super::data_source::{DataSource, DataSourceError};
-use super::output::parse_output;
 use super::request::validate_request;
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::parse_output;
 use crate::rendered::Rendered;
 use crate::template::Template;
 

@@ -14,9 +14,9 @@ mod data_source;
 mod dynamodb;
 mod execute;
 mod identity;
-mod output;
 mod request;
 
+pub use crate::output::parse_output;
 pub use config::DataSourceFactory;
 pub use data_source::{
     Async, AsyncDataSource, BoxFuture, CannedDataSource, DataSource, DataSourceError,
@@ -30,7 +30,6 @@ pub use execute::{
 #[cfg(feature = "jwt-verify")]
 pub use identity::verify_jwt;
 pub use identity::{JwtError, identity_from_jwt};
-pub use output::parse_output;
 pub use request::{DataSourceKind, validate_request};
 
 /// DynamoDB's typed JSON (`{"S": "x"}`, `{"N": "4"}`, `{"M": {...}}`...) as the plain JSON

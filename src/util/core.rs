@@ -10,7 +10,7 @@ use base64::Engine as _;
 use super::args::{Args, java_text};
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
-use crate::eval::{AppendedError, Runtime};
+use crate::runtime::{AppendedError, Runtime};
 use crate::value::methods::java_is_whitespace;
 use crate::value::{Object, Value, from_json, to_json};
 

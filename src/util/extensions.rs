@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::Outcome;
 use super::args::Args;
-use crate::eval::Runtime;
+use crate::runtime::Runtime;
 use crate::value::{Value, to_json};
 
 /// Dispatches `$extensions.name(args)`.

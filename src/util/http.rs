@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::Outcome;
 use super::args::Args;
-use crate::eval::{AppendedError, Runtime};
+use crate::runtime::{AppendedError, Runtime};
 use crate::value::{Map, Value};
 
 /// Headers `copyHeaders` leaves out (hop-by-hop and length headers).

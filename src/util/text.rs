@@ -7,7 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::args::Args;
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
-use crate::eval::Runtime;
+use crate::runtime::Runtime;
 use crate::value::Value;
 
 fn string(s: String) -> Value {

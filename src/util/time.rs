@@ -8,8 +8,8 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use super::args::Args;
 use super::{Failure, Outcome};
 use crate::error::ErrorKind;
-use crate::eval::Runtime;
 use crate::java::datetime::{Pattern, Zone};
+use crate::runtime::Runtime;
 use crate::value::Value;
 
 fn string(s: String) -> Value {

@@ -17,6 +17,7 @@ pub(crate) mod format;
 pub(crate) mod iter;
 pub(crate) mod lazy;
 pub(crate) mod methods;
+mod namespace;
 pub(crate) mod ops;
 mod spare;
 mod sublist;
@@ -27,6 +28,7 @@ use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 
 pub use entries::Entries;
+pub(crate) use namespace::Namespace;
 use num_bigint::BigInt;
 
 use crate::ast::Block;
@@ -77,7 +79,7 @@ pub enum Value {
 #[derive(Clone)]
 pub enum Object {
     /// `$util` or one of its namespaces.
-    Util(crate::util::Namespace),
+    Util(Namespace),
     /// `$foreach` inside a loop.
     Loop(Rc<LoopInfo>),
     /// A `#define`d block, rendered when referenced.

@@ -1,8 +1,131 @@
 //! Per-render services the `$util` helpers use: ids, clock, auth mode, and what a render
 //! records besides its text (appended errors, logs, response headers, `$extensions` calls).
+//! Below `util` and `eval`, which both use it; the engine and the context only choose its
+//! settings.
 
-use crate::context::AuthMode;
-use crate::engine::{Clock, IdSource};
+use crate::error::ErrorKind;
+
+/// Where `$util.time.*` and friends get the current time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    /// The system clock, read once at the start of each render.
+    #[default]
+    System,
+    /// A fixed instant, in milliseconds since the Unix epoch (for reproducible output).
+    Fixed(i64),
+}
+
+impl Clock {
+    pub(crate) fn now_millis(&self) -> i64 {
+        match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0),
+            Clock::Fixed(ms) => *ms,
+        }
+    }
+}
+
+/// Where `$util.autoId()` and other random helpers get randomness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdSource {
+    /// The operating system's randomness.
+    #[default]
+    Random,
+    /// A generator seeded afresh for every render: the same template and input render the
+    /// same ids.
+    Seeded(u64),
+}
+
+/// How the caller was authorized: AppSync's authorization types, by AWS's own names.
+/// It decides `$util.authType()` and the shape of `$ctx.identity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    /// `API_KEY`: `$ctx.identity` is not populated (null).
+    ApiKey,
+    /// `AWS_IAM`: identity with `accountId`, `userArn`, `cognitoIdentityId`...
+    AwsIam,
+    /// `AMAZON_COGNITO_USER_POOLS`: identity with `sub`, `username`, `claims`, `groups`...
+    AmazonCognitoUserPools,
+    /// `OPENID_CONNECT` (Auth0 and other OIDC providers): identity with `sub`, `issuer`,
+    /// `claims`.
+    OpenidConnect,
+    /// `AWS_LAMBDA`: identity with the authorizer's `resolverContext`.
+    AwsLambda,
+}
+
+impl AuthMode {
+    /// AWS's name (`OPENID_CONNECT`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMode::ApiKey => "API_KEY",
+            AuthMode::AwsIam => "AWS_IAM",
+            AuthMode::AmazonCognitoUserPools => "AMAZON_COGNITO_USER_POOLS",
+            AuthMode::OpenidConnect => "OPENID_CONNECT",
+            AuthMode::AwsLambda => "AWS_LAMBDA",
+        }
+    }
+
+    /// What `$util.authType()` returns. The developer guide documents the first four; for
+    /// Lambda authorization it documents none. `Lambda Authorization` is what the auth
+    /// resolvers of the Amplify GraphQL transformer v2 compare it with for `custom` rules,
+    /// and they run on AppSync in production.
+    pub fn util_auth_type(self) -> &'static str {
+        match self {
+            AuthMode::ApiKey => "API Key Authorization",
+            AuthMode::AwsIam => "IAM Authorization",
+            AuthMode::AmazonCognitoUserPools => "User Pool Authorization",
+            AuthMode::OpenidConnect => "Open ID Connect Authorization",
+            AuthMode::AwsLambda => "Lambda Authorization",
+        }
+    }
+
+    /// The mode an identity object's shape implies, for contexts that do not say.
+    pub fn infer(identity: Option<&serde_json::Value>) -> AuthMode {
+        let Some(serde_json::Value::Object(id)) = identity else {
+            return AuthMode::ApiKey;
+        };
+        // (Linear search: serde_json's maps hash with SipHash, and these nine lookups were
+        // 2.4k instructions of every new context.)
+        use crate::value::lazy::find;
+        let has = |k: &str| find(id, k).is_some();
+        if has("resolverContext") {
+            AuthMode::AwsLambda
+        } else if has("accountId") || has("userArn") || has("cognitoIdentityPoolId") {
+            AuthMode::AwsIam
+        } else if has("defaultAuthStrategy")
+            || has("groups")
+            || find(id, "claims")
+                .and_then(|c| c.as_object())
+                .is_some_and(|c| {
+                    find(c, "cognito:username").is_some() || find(c, "token_use").is_some()
+                })
+        {
+            AuthMode::AmazonCognitoUserPools
+        } else {
+            AuthMode::OpenidConnect
+        }
+    }
+}
+
+impl std::str::FromStr for AuthMode {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<AuthMode, String> {
+        Ok(match s {
+            "API_KEY" => AuthMode::ApiKey,
+            "AWS_IAM" => AuthMode::AwsIam,
+            "AMAZON_COGNITO_USER_POOLS" => AuthMode::AmazonCognitoUserPools,
+            "OPENID_CONNECT" => AuthMode::OpenidConnect,
+            "AWS_LAMBDA" => AuthMode::AwsLambda,
+            other => {
+                return Err(format!(
+                    "unknown auth mode `{other}` (expected API_KEY, AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT or AWS_LAMBDA)"
+                ));
+            }
+        })
+    }
+}
 
 /// An error recorded by `$util.appendError` (the render goes on); serialized as
 /// `EvaluateMappingTemplate`'s `outErrors` entries.
@@ -86,10 +209,10 @@ impl<'c> Runtime<'c> {
 
     /// Accounts for `bytes` more of logs or appended errors; an error past the hard string
     /// limit (each line is bounded, their number only by the operations budget).
-    pub(crate) fn record(&mut self, helper: &str, bytes: usize) -> crate::util::Outcome<()> {
+    pub(crate) fn record(&mut self, helper: &str, bytes: usize) -> Result<(), Box<ErrorKind>> {
         self.recorded_bytes = self.recorded_bytes.saturating_add(bytes);
         if self.recorded_bytes > crate::limits::HARD_STRING_LIMIT {
-            return Err(crate::util::Failure::from(crate::ErrorKind::UtilArgument {
+            return Err(Box::new(ErrorKind::UtilArgument {
                 helper: helper.to_string(),
                 message: format!(
                     "the render has logged or appended over {} bytes",
