@@ -15,9 +15,9 @@
 
 use std::sync::{Arc, Mutex};
 
+use appsync_vtl::resolver::{DataSourceKind, from_dynamodb_json, identity_from_jwt};
 use appsync_vtl::{
-    Context, DataSource, DataSourceError, DataSourceKind, DataSourceResult, Engine, IdSource,
-    Resolver, from_dynamodb_json, identity_from_jwt,
+    Context, DataSource, DataSourceError, DataSourceResult, Engine, IdSource, Resolver,
 };
 use base64::Engine as _;
 use serde_json::{Value as J, json};
@@ -150,7 +150,7 @@ fn against_dynamodb() -> Result<(), Box<dyn std::error::Error>> {
 
 #[cfg(feature = "dynamodb")]
 fn against_dynamodb() -> Result<(), Box<dyn std::error::Error>> {
-    use appsync_vtl::DynamoDbDataSource;
+    use appsync_vtl::resolver::DynamoDbDataSource;
 
     let table = Arc::new(DynamoDbDataSource::new("DogsTable", None)?);
     table

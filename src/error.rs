@@ -310,11 +310,9 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.repr.kind)
-    }
-}
+/// No `source()`: the [`ErrorKind`] is this error's own message (`kind()` gives it), not a
+/// cause, and error reporters that walk the chain would print it twice.
+impl std::error::Error for Error {}
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Error {
@@ -324,3 +322,21 @@ impl From<ErrorKind> for Error {
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_is_not_repeated_as_a_source() {
+        let e = Error::at(
+            ErrorKind::Syntax {
+                message: "unexpected `)`".into(),
+            },
+            "#if(\n)",
+            Span::new(5, 6),
+        );
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(e.to_string(), "line 2, column 1: unexpected `)`");
+    }
+}

@@ -35,11 +35,12 @@
 //!
 //! Around templates, [`Resolver`] runs a unit or pipeline resolver as AppSync does (request
 //! template, data source, response template; `$ctx.stash`, `$ctx.prev.result`, errors) over
-//! any [`DataSource`]. Cargo features add: `dynamodb` — `DynamoDbDataSource`, which runs the
-//! DynamoDB request documents templates build against DynamoDB or any compatible endpoint
-//! named by the standard AWS environment; `jwt-verify` — `verify_jwt`, signature checks of
-//! the caller's token against a JWKS; `testing` (on by default) — golden-file tests of your
-//! templates.
+//! any [`DataSource`]; the [`resolver`] module has the rest of that layer (async data
+//! sources, request validation, identities from tokens). Cargo features add: `dynamodb` —
+//! `resolver::DynamoDbDataSource`, which runs the DynamoDB request documents templates build
+//! against DynamoDB or any compatible endpoint named by the standard AWS environment;
+//! `jwt-verify` — `resolver::verify_jwt`, signature checks of the caller's token against a
+//! JWKS; `testing` (on by default) — golden-file tests of your templates.
 //!
 //! A panic on any input is a bug.
 
@@ -70,7 +71,7 @@ mod output;
 mod parser;
 mod profile;
 mod rendered;
-mod resolver;
+pub mod resolver;
 mod runtime;
 mod span;
 mod template;
@@ -88,16 +89,11 @@ pub use error::{AppSyncError, Error, ErrorKind, Limit, Result};
 pub use eval::{AppendedError, Extensions};
 pub use limits::Limits;
 pub use rendered::Rendered;
-#[cfg(feature = "jwt-verify")]
-pub use resolver::verify_jwt;
+// The resolver items used with nearly every resolver; the rest are in [`resolver`].
 pub use resolver::{
-    Async, AsyncDataSource, BoxFuture, CannedDataSource, DataSource, DataSourceError,
-    DataSourceFactory, DataSourceKind, DataSourceResult, GraphQLError, JwtError,
-    MAX_PIPELINE_FUNCTIONS, NoneDataSource, PipelineFunction, Resolution, Resolver, Step,
-    from_dynamodb_json, identity_from_jwt, parse_output, validate_request,
+    CannedDataSource, DataSource, DataSourceError, DataSourceResult, GraphQLError, NoneDataSource,
+    Resolution, Resolver,
 };
-#[cfg(feature = "dynamodb")]
-pub use resolver::{DynamoDbDataSource, DynamoDbFactory};
 pub use span::Location;
 pub use template::Template;
 

@@ -6,6 +6,7 @@ use crate::runtime::{AppendedError, Extensions};
 /// The outcome of rendering a template (serializable, with camelCase names).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Rendered {
     /// The rendered text, exactly.
     pub output: String,

@@ -131,6 +131,7 @@ impl std::str::FromStr for AuthMode {
 /// `EvaluateMappingTemplate`'s `outErrors` entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AppendedError {
     /// The message.
     pub message: String,
@@ -145,6 +146,7 @@ pub struct AppendedError {
 /// What a template asked of AppSync through `$extensions` (recorded, not executed).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Extensions {
     /// `$extensions.evictFromApiCache(typeName, fieldName, keys)` calls, each as
     /// `{"typeName", "fieldName", "keys"}`.

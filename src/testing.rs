@@ -65,7 +65,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as J;
 
-use crate::{AuthMode, Clock, Context, DataSourceKind, Engine, IdSource, Profile};
+use crate::resolver::DataSourceKind;
+use crate::{AuthMode, Clock, Context, Engine, IdSource, Profile};
 
 /// The clock of every test render unless a case says otherwise (the AppSync developer
 /// guide's example instant).
@@ -75,6 +76,7 @@ pub const DEFAULT_SEED: u64 = 42;
 
 /// What happened to one case.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CaseReport {
     /// The case folder, or the template of a flat case.
     pub path: PathBuf,
@@ -88,6 +90,7 @@ pub struct CaseReport {
 
 /// The result of running a tree of cases.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Summary {
     /// Every case, in path order.
     pub reports: Vec<CaseReport>,
@@ -607,7 +610,7 @@ fn post_render_error(r: &crate::Rendered) -> Option<crate::Error> {
     } else {
         DataSourceKind::AmazonDynamoDb
     };
-    crate::validate_request(kind, &json).err()
+    crate::resolver::validate_request(kind, &json).err()
 }
 
 fn check_folder(dir: &Path) -> Result<(), String> {

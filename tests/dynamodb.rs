@@ -10,7 +10,8 @@ mod common;
 
 use std::sync::Arc;
 
-use appsync_vtl::{Context, DataSource, DynamoDbDataSource, Engine, PipelineFunction, Resolver};
+use appsync_vtl::resolver::{DynamoDbDataSource, PipelineFunction};
+use appsync_vtl::{Context, DataSource, Engine, Resolver};
 use serde_json::{Value as J, json};
 
 fn endpoint() -> bool {

@@ -19,10 +19,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use appsync_vtl::{
-    AuthMode, Context, DataSource, DataSourceFactory, DynamoDbDataSource, Engine, Resolution,
-    Resolver,
-};
+use appsync_vtl::resolver::{DataSourceFactory, DynamoDbDataSource};
+use appsync_vtl::{AuthMode, Context, DataSource, Engine, Resolution, Resolver};
 use serde_json::{Value as J, json};
 
 fn endpoint() -> bool {

@@ -24,7 +24,7 @@ fn verifies_signature_issuer_and_expiry() {
     let claims = json!({"sub": "auth0|5f7c8ec7", "iss": "https://dogs.eu.auth0.com/", "aud": "dogs", "exp": 4_000_000_000u64});
     let token = encode(&header, &claims, &key).unwrap();
 
-    let verified = appsync_vtl::verify_jwt(
+    let verified = appsync_vtl::resolver::verify_jwt(
         &token,
         &jwks,
         Some("https://dogs.eu.auth0.com/"),
@@ -33,10 +33,13 @@ fn verifies_signature_issuer_and_expiry() {
     .unwrap();
     assert_eq!(verified["sub"], "auth0|5f7c8ec7");
 
-    assert!(appsync_vtl::verify_jwt(&token, &jwks, Some("https://evil.example/"), None).is_err());
+    assert!(
+        appsync_vtl::resolver::verify_jwt(&token, &jwks, Some("https://evil.example/"), None)
+            .is_err()
+    );
     let mut tampered = token.clone();
     tampered.replace_range(tampered.len() - 3.., "AAA");
-    assert!(appsync_vtl::verify_jwt(&tampered, &jwks, None, None).is_err());
+    assert!(appsync_vtl::resolver::verify_jwt(&tampered, &jwks, None, None).is_err());
     let expired = encode(&header, &json!({"sub": "x", "exp": 1_000}), &key).unwrap();
-    assert!(appsync_vtl::verify_jwt(&expired, &jwks, None, None).is_err());
+    assert!(appsync_vtl::resolver::verify_jwt(&expired, &jwks, None, None).is_err());
 }

@@ -1,6 +1,7 @@
 //! Property tests of invariants the `$util` helpers must keep for any input.
 
-use appsync_vtl::{Context, Engine, Template, from_dynamodb_json};
+use appsync_vtl::resolver::from_dynamodb_json;
+use appsync_vtl::{Context, Engine, Template};
 use proptest::prelude::*;
 use serde_json::{Value as J, json};
 

@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
+use appsync_vtl::resolver::{DataSourceKind, PipelineFunction};
 use appsync_vtl::{
-    CannedDataSource, Context, DataSourceError, DataSourceKind, Engine, NoneDataSource,
-    PipelineFunction, Resolution, Resolver, Template,
+    CannedDataSource, Context, DataSourceError, Engine, NoneDataSource, Resolution, Resolver,
+    Template,
 };
 use serde_json::{Value as J, json};
 
@@ -468,7 +469,8 @@ fn resolver_from_a_description_file() {
 // the calling thread by resolve.
 #[test]
 fn async_data_sources_answer_both_ways() {
-    use appsync_vtl::{Async, AsyncDataSource, BoxFuture, DataSourceResult};
+    use appsync_vtl::DataSourceResult;
+    use appsync_vtl::resolver::{Async, AsyncDataSource, BoxFuture};
     struct Later;
     impl AsyncDataSource for Later {
         fn invoke<'a>(&'a self, request: &'a J) -> BoxFuture<'a, DataSourceResult> {

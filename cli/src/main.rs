@@ -391,8 +391,9 @@ fn appsync_context(args: &CallArgs, field: Option<(&J, &J)>) -> Result<Context, 
                     .collect()
             })
             .unwrap_or_default();
-        let (mode, identity) = appsync_vtl::identity_from_jwt(&token, args.auth_mode, &source_ip)
-            .map_err(|e| input_error(format!("--jwt: {e}")))?;
+        let (mode, identity) =
+            appsync_vtl::resolver::identity_from_jwt(&token, args.auth_mode, &source_ip)
+                .map_err(|e| input_error(format!("--jwt: {e}")))?;
         ctx = ctx.with_identity(identity).with_auth_mode(mode);
     }
     if let Some(mode) = args.auth_mode {
@@ -474,7 +475,7 @@ fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
         &config,
         base,
         &engine,
-        &appsync_vtl::DynamoDbFactory,
+        &appsync_vtl::resolver::DynamoDbFactory,
     );
     #[cfg(not(feature = "dynamodb"))]
     let resolver = appsync_vtl::Resolver::from_config(&config, base, &engine);

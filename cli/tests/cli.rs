@@ -42,7 +42,7 @@ fn render_prints_the_tutorial_request_exactly() {
         out.ends_with("}\n"),
         "no newline added beyond the template's own"
     );
-    let json = appsync_vtl::parse_output(&out).unwrap();
+    let json = appsync_vtl::resolver::parse_output(&out).unwrap();
     assert_eq!(json["attributeValues"]["userId"]["S"], "auth0|5f7c8ec7");
 }
 
@@ -106,7 +106,7 @@ fn evaluate_is_shaped_like_evaluate_mapping_template() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let response: J = serde_json::from_str(&stdout(&o)).unwrap();
     let result = response["evaluationResult"].as_str().unwrap();
-    let request = appsync_vtl::parse_output(result).unwrap();
+    let request = appsync_vtl::resolver::parse_output(result).unwrap();
     assert_eq!(request["operation"], "PutItem");
     assert!(response.get("error").is_none());
     assert_eq!(response["stash"], "{}");

@@ -5,7 +5,7 @@
 #[path = "../../tests/common/mod.rs"]
 mod common;
 
-use appsync_vtl::DynamoDbDataSource;
+use appsync_vtl::resolver::DynamoDbDataSource;
 use serde_json::{Value as J, json};
 
 fn endpoint() -> bool {

@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use appsync_vtl::{Context, Engine, Template, from_dynamodb_json};
+use appsync_vtl::{Context, Engine, Template};
+use appsync_vtl::resolver::from_dynamodb_json;
 use libfuzzer_sys::fuzz_target;
 
 fn template() -> &'static Template {

@@ -70,7 +70,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// ```
 /// use std::sync::Arc;
-/// use appsync_vtl::{Async, AsyncDataSource, BoxFuture, DataSourceResult};
+/// use appsync_vtl::DataSourceResult;
+/// use appsync_vtl::resolver::{Async, AsyncDataSource, BoxFuture};
 /// struct Echo;
 /// impl AsyncDataSource for Echo {
 ///     fn invoke<'a>(&'a self, request: &'a serde_json::Value) -> BoxFuture<'a, DataSourceResult> {
@@ -159,7 +160,8 @@ impl DataSource for NoneDataSource {
 /// requests it was sent.
 ///
 /// ```
-/// use appsync_vtl::{CannedDataSource, DataSource, DataSourceKind};
+/// use appsync_vtl::{CannedDataSource, DataSource};
+/// use appsync_vtl::resolver::DataSourceKind;
 /// let ds = CannedDataSource::new(DataSourceKind::AmazonDynamoDb, [Ok(serde_json::json!({"id": "1"}))]);
 /// assert_eq!(ds.invoke(&serde_json::json!({"operation": "GetItem"})).unwrap()["id"], "1");
 /// assert_eq!(ds.requests().len(), 1);

@@ -109,6 +109,7 @@ pub struct Resolver {
 
 /// An error in the GraphQL response, in AppSync's shape.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GraphQLError {
     /// `message`
     pub message: String,
@@ -153,6 +154,7 @@ impl GraphQLError {
 
 /// One step of a resolution, for tracing what happened.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Step {
     /// What ran: `request`, `data source`, `function getDog: response`...
     pub name: String,
@@ -168,6 +170,7 @@ pub struct Step {
 /// What resolving a field gave: its value and errors, like a GraphQL response for it
 /// (serializable: `data`, `errors` as AppSync writes them, `stash`, `logs`, `steps`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Resolution {
     /// The field's value (null when an error stopped the resolution).
     pub data: J,

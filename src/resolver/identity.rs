@@ -72,7 +72,8 @@ pub(crate) fn decode_claims(token: &str) -> Result<serde_json::Map<String, J>, J
 /// `defaultAuthStrategy` (`ALLOW`).
 ///
 /// ```
-/// use appsync_vtl::{identity_from_jwt, AuthMode};
+/// use appsync_vtl::AuthMode;
+/// use appsync_vtl::resolver::identity_from_jwt;
 /// // {"alg":"none"} . {"sub":"auth0|1","iss":"https://example.auth0.com/"} . (no signature)
 /// let token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhdXRoMHwxIiwiaXNzIjoiaHR0cHM6Ly9leGFtcGxlLmF1dGgwLmNvbS8ifQ.";
 /// let (mode, identity) = identity_from_jwt(token, None, &[]).unwrap();

@@ -39,7 +39,7 @@ pub use request::{DataSourceKind, validate_request};
 ///
 /// ```
 /// let item = serde_json::json!({"M": {"name": {"S": "Frankie"}, "age": {"N": "4"}}});
-/// assert_eq!(appsync_vtl::from_dynamodb_json(&item), Some(serde_json::json!({"name": "Frankie", "age": 4})));
+/// assert_eq!(appsync_vtl::resolver::from_dynamodb_json(&item), Some(serde_json::json!({"name": "Frankie", "age": 4})));
 /// ```
 pub fn from_dynamodb_json(attribute: &serde_json::Value) -> Option<serde_json::Value> {
     let value = crate::value::from_json(attribute);

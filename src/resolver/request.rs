@@ -20,7 +20,7 @@ pub enum DataSourceKind {
 /// (errorType `MappingTemplate`).
 ///
 /// ```
-/// use appsync_vtl::{validate_request, DataSourceKind};
+/// use appsync_vtl::resolver::{validate_request, DataSourceKind};
 /// let request = serde_json::json!({"version": "2017-02-28", "key": {"id": {"S": "1"}}});
 /// let err = validate_request(DataSourceKind::AmazonDynamoDb, &request).unwrap_err();
 /// assert_eq!(err.appsync_error().message, "Value for field '$[operation]' not found.");

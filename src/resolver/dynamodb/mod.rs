@@ -5,7 +5,8 @@
 //! answer is mapped to `$ctx.result` / `$ctx.error` as AppSync documents per operation.
 //!
 //! ```no_run
-//! use appsync_vtl::{DynamoDbDataSource, DataSource};
+//! use appsync_vtl::DataSource;
+//! use appsync_vtl::resolver::DynamoDbDataSource;
 //! let dogs = DynamoDbDataSource::new("Dogs", None).unwrap();
 //! let answer = dogs.invoke(&serde_json::json!({
 //!     "version": "2017-02-28", "operation": "GetItem", "key": {"id": {"S": "d1"}}
