@@ -110,7 +110,7 @@ impl Context {
         Ok(out)
     }
 
-    /// Sets `$ctx.identity` (for example from [`crate::identity_from_jwt`]).
+    /// Sets `$ctx.identity` (for example from [`crate::resolver::identity_from_jwt`]).
     pub fn with_identity(mut self, identity: serde_json::Value) -> Context {
         let mut ctx = match self.ctx.take().map(Arc::unwrap_or_clone) {
             Some(serde_json::Value::Object(m)) => m,

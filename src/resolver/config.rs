@@ -63,7 +63,7 @@ impl Resolver {
     /// | `typeName`, `fieldName` | the field resolved: they fill `$ctx.info` where the context leaves it out, and each error's `path` |
     /// | `requestMappingTemplate`, `responseMappingTemplate` | the template, inline, or `file://path` relative to `base`; either may be absent (a unit resolver without a request template sends the whole context, as a direct Lambda resolver) |
     /// | `dataSource` | a unit resolver's data source |
-    /// | `pipelineConfig.functions` | a pipeline's functions, in order (at most [`MAX_PIPELINE_FUNCTIONS`](crate::MAX_PIPELINE_FUNCTIONS)): `name`, the two templates, `dataSource` |
+    /// | `pipelineConfig.functions` | a pipeline's functions, in order (at most [`MAX_PIPELINE_FUNCTIONS`](crate::resolver::MAX_PIPELINE_FUNCTIONS)): `name`, the two templates, `dataSource` |
     ///
     /// A data source has a `type` (`NONE`, `AMAZON_DYNAMODB`, `AWS_LAMBDA`, `HTTP`, or any
     /// other AppSync type), the configuration AppSync's `CreateDataSource` takes

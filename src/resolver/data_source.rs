@@ -47,7 +47,7 @@ pub trait DataSource: Send + Sync {
     /// Answers one request without blocking the thread, for
     /// [`Resolver::resolve_async`](crate::Resolver::resolve_async). By default the answer
     /// of [`DataSource::invoke`]; a source that does I/O answers from its own future
-    /// ([`DynamoDbDataSource`](crate::DynamoDbDataSource) does).
+    /// ([`DynamoDbDataSource`](crate::resolver::DynamoDbDataSource) does).
     fn invoke_async<'a>(
         &'a self,
         request: &'a serde_json::Value,

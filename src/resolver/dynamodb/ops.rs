@@ -1,6 +1,6 @@
 //! The operations of AppSync's DynamoDB request documents, executed with the SDK, and their
 //! answers as AppSync gives them to response templates
-//! (resolver-mapping-template-reference-dynamodb-<operation> pages of the guide).
+//! (`resolver-mapping-template-reference-dynamodb-<operation>` pages of the guide).
 
 use std::collections::HashMap;
 
