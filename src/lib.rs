@@ -59,6 +59,7 @@
 // have just checked say so where they allow it.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+mod appsync_ctx;
 mod ast;
 mod context;
 mod context_builder;

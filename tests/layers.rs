@@ -6,7 +6,8 @@
 //! 3. `value`, `java`, `runtime` — Java-semantics values and the per-render services;
 //! 4. `util` — `$util`, handed the runtime of layer 3;
 //! 5. `eval` — walks the tree;
-//! 6. `template`, `engine`, `context`, `context_builder`, `rendered`, `output` — the API;
+//! 6. `template`, `engine`, `context`, `context_builder`, `appsync_ctx`, `rendered`, `output` —
+//!    the API;
 //! 7. `resolver` — unit and pipeline resolvers over data sources;
 //! 8. `testing` — golden-file tests; `lib.rs` sits on top.
 //!
@@ -31,6 +32,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("engine", 6),
     ("context", 6),
     ("context_builder", 6),
+    ("appsync_ctx", 6),
     ("rendered", 6),
     ("output", 6),
     ("resolver", 7),
