@@ -618,14 +618,7 @@ pub(super) fn static_method(
         (Boxed::Double, "isFinite", [v]) => Ok(Value::Bool(double(v)?.is_finite())),
         (Boxed::Double, "compare", [a, b]) => Ok(compare_doubles(double(a)?, double(b)?)),
         (Boxed::Double, "max" | "min" | "sum", [a, b]) => {
-            let (a, b) = (double(a)?, double(b)?);
-            Ok(Value::Double(match name {
-                "max" if a.is_nan() || b.is_nan() => f64::NAN,
-                "min" if a.is_nan() || b.is_nan() => f64::NAN,
-                "max" => a.max(b),
-                "min" => a.min(b),
-                _ => a + b,
-            }))
+            Ok(Value::Double(max_min_sum(name, double(a)?, double(b)?)))
         }
         (Boxed::Double, "doubleToLongBits", [v]) => {
             let v = double(v)?;
@@ -653,14 +646,11 @@ pub(super) fn static_method(
         (Boxed::Float, "compare", [a, b]) => {
             Ok(compare_doubles(f64::from(float(a)?), f64::from(float(b)?)))
         }
+        // (In double, then rounded: exact for a float's max, min and sum.)
         (Boxed::Float, "max" | "min" | "sum", [a, b]) => {
-            let (a, b) = (float(a)?, float(b)?);
-            Ok(Value::Float(match name {
-                "max" | "min" if a.is_nan() || b.is_nan() => f32::NAN,
-                "max" => a.max(b),
-                "min" => a.min(b),
-                _ => a + b,
-            }))
+            Ok(Value::Float(
+                max_min_sum(name, f64::from(float(a)?), f64::from(float(b)?)) as f32,
+            ))
         }
         (Boxed::Float, "floatToIntBits", [v]) => {
             let v = float(v)?;
@@ -754,6 +744,16 @@ pub(super) fn static_method(
         _ => return None,
     };
     Some(result)
+}
+
+/// `Double.max`, `min` or `sum` (`max` and `min` are NaN if either is, unlike Rust's).
+fn max_min_sum(name: &str, a: f64, b: f64) -> f64 {
+    match name {
+        "max" | "min" if a.is_nan() || b.is_nan() => f64::NAN,
+        "max" => a.max(b),
+        "min" => a.min(b),
+        _ => a + b,
+    }
 }
 
 /// `parseShort` belongs to Short, `parseByte` to Byte; `valueOf` to both.

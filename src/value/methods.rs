@@ -243,13 +243,7 @@ fn dispatch(target: &Value, name: &str, args: &[Value]) -> CallResult {
             ("setValue", [v]) => e.set_value(v.clone()),
             _ => Value::Null,
         }),
-        Value::Int(_)
-        | Value::Long(_)
-        | Value::BigInt(_)
-        | Value::Double(_)
-        | Value::Float(_)
-        | Value::Short(_)
-        | Value::Byte(_) => number_method(target, name, args),
+        n if n.is_number() => number_method(n, name, args),
         Value::Bool(b) => match (name, args) {
             ("booleanValue", []) => Ok(Value::Bool(*b)),
             ("compareTo", [o]) => boxed::compare_to(target, o).unwrap_or(Ok(Value::Null)),
