@@ -15,19 +15,6 @@ use crate::ast::{
 use crate::error::{Error, Result};
 use crate::span::Span;
 
-/// Variable names every template knows, interned first (see `parser::builtin`).
-pub(super) const BUILTIN_NAMES: [&str; 9] = [
-    "ctx",
-    "context",
-    "util",
-    "utils",
-    "foreach",
-    "velocityCount",
-    "velocityHasNext",
-    "bodyContent",
-    "extensions",
-];
-
 /// Directives that exist in every profile, besides `#if`, `#else`, `#elseif`, `#end`,
 /// `#set` and `#stop` which are part of the grammar.
 const COMMON_DIRECTIVES: [&str; 5] = ["foreach", "macro", "literal", "break", "define"];

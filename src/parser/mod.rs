@@ -32,8 +32,8 @@ pub(crate) struct ParseOptions {
 pub(crate) fn parse(source: &str, options: &ParseOptions) -> Result<ast::Template> {
     check_depth(source, options.max_depth)?;
     // (Room for the built-ins and a typical template's own names: no regrowth.)
-    let mut names = ast::Names::with_capacity(lower::BUILTIN_NAMES.len() + 16);
-    for builtin in lower::BUILTIN_NAMES {
+    let mut names = ast::Names::with_capacity(builtin::NAMES.len() + 16);
+    for builtin in builtin::NAMES {
         names.intern(builtin);
     }
     let root = parse_rule(Rule::template, source)?;
@@ -82,27 +82,71 @@ fn parse_rule(rule: Rule, source: &str) -> Result<pest::iterators::Pair<'_, Rule
     }
 }
 
-/// The number of a builtin variable name (they are interned first, in this order).
+/// The variable names every template knows: one table, interned first in every template, so
+/// a builtin's number is its place here.
 pub(crate) mod builtin {
     use crate::ast::VarId;
+
+    /// The builtin names, in the order of their numbers.
+    pub const NAMES: [&str; 9] = [
+        "ctx",
+        "context",
+        "util",
+        "utils",
+        "foreach",
+        "velocityCount",
+        "velocityHasNext",
+        "bodyContent",
+        "extensions",
+    ];
+
+    /// The number of `name` in [`NAMES`]; a name missing from the table fails the build.
+    // (Only ever evaluated by the compiler, for the constants below: a panic is a build error.)
+    #[allow(clippy::indexing_slicing, clippy::panic)]
+    const fn id(name: &str) -> VarId {
+        let mut i = 0;
+        while i < NAMES.len() {
+            if eq(NAMES[i].as_bytes(), name.as_bytes()) {
+                return VarId(i as u32);
+            }
+            i += 1;
+        }
+        panic!("not a builtin variable name")
+    }
+
+    #[allow(clippy::indexing_slicing)]
+    const fn eq(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
     /// `$ctx`
-    pub const CTX: VarId = VarId(0);
+    pub const CTX: VarId = id("ctx");
     /// `$context`
-    pub const CONTEXT: VarId = VarId(1);
+    pub const CONTEXT: VarId = id("context");
     /// `$util`
-    pub const UTIL: VarId = VarId(2);
+    pub const UTIL: VarId = id("util");
     /// `$utils`
-    pub const UTILS: VarId = VarId(3);
+    pub const UTILS: VarId = id("utils");
     /// `$foreach`
-    pub const FOREACH: VarId = VarId(4);
+    pub const FOREACH: VarId = id("foreach");
     /// `$velocityCount`
-    pub const VELOCITY_COUNT: VarId = VarId(5);
+    pub const VELOCITY_COUNT: VarId = id("velocityCount");
     /// `$velocityHasNext`
-    pub const VELOCITY_HAS_NEXT: VarId = VarId(6);
+    pub const VELOCITY_HAS_NEXT: VarId = id("velocityHasNext");
     /// `$bodyContent`
-    pub const BODY_CONTENT: VarId = VarId(7);
+    pub const BODY_CONTENT: VarId = id("bodyContent");
     /// `$extensions`
-    pub const EXTENSIONS: VarId = VarId(8);
+    pub const EXTENSIONS: VarId = id("extensions");
 }
 
 /// Parses template text at render time (`#evaluate`), numbering new names after the
