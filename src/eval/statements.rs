@@ -117,7 +117,9 @@ impl<'t, 'c> Evaluator<'t, 'c> {
     pub(super) fn foreach(&mut self, f: &Foreach) -> Eval<()> {
         enum Source {
             List(List),
-            // Map views and iterators: Java's iterator decides (see `value::iter`).
+            // Map views (an iterator of the loop's own) and iterators the template made:
+            // Java's iterator decides (see `value::iter`).
+            Map(JavaIter),
             Iter(Rc<JavaIter>),
         }
         let source = match self.eval(&f.iterable)? {
@@ -137,13 +139,11 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             }
             Value::List(l) => Source::List(l),
             // Iterating a map iterates its values.
-            Value::Map(m) => Source::Iter(Rc::new(JavaIter::new(
-                IterSource::Map(m, MapView::Values),
-                false,
-                0,
-            ))),
+            Value::Map(m) => {
+                Source::Map(JavaIter::new(IterSource::Map(m, MapView::Values), false, 0))
+            }
             Value::Object(Object::View(m, view)) => {
-                Source::Iter(Rc::new(JavaIter::new(IterSource::Map(m, view), false, 0)))
+                Source::Map(JavaIter::new(IterSource::Map(m, view), false, 0))
             }
             Value::Object(Object::Iter(it)) => Source::Iter(it),
             // null, strings, numbers...: no iterations (Velocity logs and goes on).
@@ -171,11 +171,12 @@ impl<'t, 'c> Evaluator<'t, 'c> {
         });
         let has_next = |s: &Source, cursor: usize| match s {
             Source::List(l) => cursor != l.len(),
+            Source::Map(it) => it.has_next(),
             Source::Iter(it) => it.has_next(),
         };
         let expected = match &source {
             Source::List(l) => l.mods(),
-            Source::Iter(_) => 0,
+            Source::Map(_) | Source::Iter(_) => 0,
         };
         let mut cursor = 0usize;
         let result = loop {
@@ -187,6 +188,7 @@ impl<'t, 'c> Evaluator<'t, 'c> {
             let item = match &source {
                 Source::List(l) if l.mods() == expected => l.get(cursor),
                 Source::List(_) => None,
+                Source::Map(it) => it.next().ok(),
                 Source::Iter(it) => it.next().ok(),
             };
             let Some(item) = item else {

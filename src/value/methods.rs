@@ -841,8 +841,6 @@ fn offset_by_code_points(s: &str, index: i64, offset: i64) -> Result<i32, Thrown
     if index < 0 || index > len {
         return Err("java.lang.IndexOutOfBoundsException".into());
     }
-    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
-    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
     let unit = |k: i64| units.get(k as usize).copied().unwrap_or(0);
     let mut at = index;
     if offset >= 0 {
@@ -1059,8 +1057,6 @@ fn code_point(s: &str, i: i64, before: bool) -> Result<i32, Thrown> {
     let units: Vec<u16> = s.encode_utf16().collect();
     let len = units.len() as i64;
     let bad = || format!("java.lang.StringIndexOutOfBoundsException: index {i}, length {len}");
-    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
-    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
     let pair = |h: u16, l: u16| 0x10000 + ((i32::from(h) - 0xD800) << 10) + (i32::from(l) - 0xDC00);
     let at = |k: i64| usize::try_from(k).ok().and_then(|k| units.get(k).copied());
     if before {
@@ -1075,6 +1071,16 @@ fn code_point(s: &str, i: i64, before: bool) -> Result<i32, Thrown> {
         Some(l) if is_high(h) && is_low(l) => Ok(pair(h, l)),
         _ => Ok(i32::from(h)),
     }
+}
+
+/// Whether a UTF-16 unit is the first half of a surrogate pair.
+fn is_high(u: u16) -> bool {
+    (0xD800..0xDC00).contains(&u)
+}
+
+/// Whether a UTF-16 unit is the second half of a surrogate pair.
+fn is_low(u: u16) -> bool {
+    (0xDC00..0xE000).contains(&u)
 }
 
 /// UTF-16 units as text, each lone surrogate as `?` (as Java writes one in UTF-8).
@@ -1102,16 +1108,21 @@ fn compare_utf16(a: &str, b: &str) -> i32 {
 // List
 
 fn list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
-    let len = l.len() as i64;
-    let out_of_bounds = |i: i64| {
-        format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}")
-    };
     if l.kind().is_array() {
         return array_method(l, name, args);
     }
     if l.stale_view() {
         return Err("java.util.ConcurrentModificationException".into());
     }
+    array_list_method(l, name, args)
+}
+
+/// The methods of `java.util.ArrayList` (and of the list views of arrays and sublists).
+fn array_list_method(l: &List, name: &str, args: &[Value]) -> CallResult {
+    let len = l.len() as i64;
+    let out_of_bounds = |i: i64| {
+        format!("java.lang.IndexOutOfBoundsException: Index {i} out of bounds for length {len}")
+    };
     Ok(match (name, args) {
         ("toArray", []) => Value::List(List::array(ListKind::Objects, l.borrow().clone())),
         ("iterator", []) => iterator(Source::List(l.clone()), false, 0),
@@ -1374,27 +1385,22 @@ fn array_method(l: &List, name: &str, args: &[Value]) -> CallResult {
     if l.kind().is_stream() {
         return Ok(stream_method(l, name, args));
     }
-    let before = (l.mods(), l.borrow().clone());
     let unsupported = || "java.lang.UnsupportedOperationException".to_string();
-    if matches!(name, "add" | "addAll" | "addFirst" | "addLast") {
-        return Err(unsupported());
-    }
-    let resized = List::new(before.1.clone());
-    let out = list_method(&resized, name, args);
-    if resized.mods() != 0 {
-        // AbstractList's add and remove throw; only a call that changed nothing passes.
-        return Err(unsupported());
-    }
-    let after = resized.borrow().clone();
-    if after != before.1 {
-        *l.borrow_mut(false) = after;
-    }
-    match out {
-        // What the view returns to iterate is the array itself.
-        Ok(Value::Object(Object::Iter(_))) if name == "iterator" || name == "listIterator" => {
-            Ok(iterator(Source::List(l.clone()), name == "listIterator", 0))
+    match name {
+        "add" | "addAll" | "addFirst" | "addLast" => Err(unsupported()),
+        // AbstractList's remove throws only once there is something to remove: tried on a
+        // copy, which must come out unchanged.
+        "remove" | "removeAll" | "retainAll" | "removeIf" | "clear" | "removeFirst"
+        | "removeLast" => {
+            let copy = List::new(l.borrow().clone());
+            let out = array_list_method(&copy, name, args);
+            if copy.mods() != 0 {
+                return Err(unsupported());
+            }
+            out
         }
-        other => other,
+        // Reads, and `set`/`sort`, which keep the size, act on the array itself.
+        _ => array_list_method(l, name, args),
     }
 }
 
